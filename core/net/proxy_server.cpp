@@ -1,0 +1,99 @@
+#include "core/net/proxy_server.hpp"
+
+#include <csignal>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "core/net/uv_util.hpp"
+#include "core/net/worker.hpp"
+
+namespace flowscope::net {
+
+namespace {
+
+class ProxyServerImpl final : public ProxyServer {
+ public:
+  ProxyServerImpl(proxy::Config config, std::shared_ptr<flow::FlowSink> sink)
+      : config_(std::move(config)), sink_(std::move(sink)) {}
+  ~ProxyServerImpl() override { shutdown(); }
+
+  Result<void> start() {
+    sockaddr_storage address;
+    if (!parse_ip_literal(config_.listen_host, config_.listen_port, &address)) {
+      return fail("--listen needs an IP address, e.g. 127.0.0.1:8080 or [::1]:8080 (got '" + config_.listen_host + "')");
+    }
+    unsigned threads = config_.threads != 0 ? config_.threads : std::max(1u, std::thread::hardware_concurrency());
+    for (unsigned i = 0; i < threads; ++i) {
+      auto worker = std::make_unique<Worker>(config_, policy_, *sink_, connection_ids_);
+      auto port = worker->bind(reinterpret_cast<sockaddr*>(&address));
+      if (!port) return std::unexpected(port.error());
+      if (i == 0) {
+        // With port 0 the first bind picks the port; the others share it.
+        port_ = *port;
+        reinterpret_cast<sockaddr_in*>(&address)->sin_port = htons(port_);
+      }
+      workers_.push_back(std::move(worker));
+    }
+    for (auto& worker : workers_) worker->start();
+    return {};
+  }
+
+  std::uint16_t port() const override { return port_; }
+
+  std::string address() const override {
+    sockaddr_storage address;
+    parse_ip_literal(config_.listen_host, port_, &address);
+    return format_address(reinterpret_cast<sockaddr*>(&address));
+  }
+
+  void shutdown() override {
+    std::unique_lock lock(mutex_);
+    if (state_ == State::kStopped) return;
+    if (state_ == State::kStopping) {
+      stopped_.wait(lock, [&] { return state_ == State::kStopped; });
+      return;
+    }
+    state_ = State::kStopping;
+    lock.unlock();
+    for (auto& worker : workers_) worker->request_shutdown();
+    for (auto& worker : workers_) worker->join();
+    if (sink_) sink_->flush();
+    lock.lock();
+    state_ = State::kStopped;
+    stopped_.notify_all();
+  }
+
+  void wait() override {
+    std::unique_lock lock(mutex_);
+    stopped_.wait(lock, [&] { return state_ == State::kStopped; });
+  }
+
+ private:
+  enum class State { kRunning, kStopping, kStopped };
+
+  proxy::Config config_;
+  std::shared_ptr<flow::FlowSink> sink_;
+  proxy::BlindTunnelPolicy policy_;
+  std::atomic<std::uint64_t> connection_ids_{0};
+  std::vector<std::unique_ptr<Worker>> workers_;
+  std::uint16_t port_ = 0;
+  std::mutex mutex_;
+  std::condition_variable stopped_;
+  State state_ = State::kRunning;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<ProxyServer>> ProxyServer::start(proxy::Config config, std::shared_ptr<flow::FlowSink> sink) {
+  // A peer that vanishes mid-write must be an error value, not a process-killing signal.
+  std::signal(SIGPIPE, SIG_IGN);
+  if (!sink) sink = std::make_shared<flow::MemorySink>();
+  auto server = std::make_unique<ProxyServerImpl>(std::move(config), std::move(sink));
+  auto started = server->start();
+  if (!started) return std::unexpected(started.error());
+  return std::unique_ptr<ProxyServer>(std::move(server));
+}
+
+}  // namespace flowscope::net

@@ -1,0 +1,30 @@
+#pragma once
+// The running proxy: N worker threads, each with its own libuv loop and its own
+// SO_REUSEPORT listener on the same address.
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "core/flow/sink.hpp"
+#include "core/proxy/config.hpp"
+#include "core/result.hpp"
+
+namespace flowscope::net {
+
+class ProxyServer {
+ public:
+  // Binds and starts the workers; returns once the proxy accepts connections.
+  static Result<std::unique_ptr<ProxyServer>> start(proxy::Config config, std::shared_ptr<flow::FlowSink> sink);
+  virtual ~ProxyServer() = default;
+
+  virtual std::uint16_t port() const = 0;
+  // "127.0.0.1:8080" or "[::1]:8080"
+  virtual std::string address() const = 0;
+  // Stops accepting, lets in-flight exchanges finish (up to the grace period),
+  // flushes the sink and joins the workers. Safe to call more than once.
+  virtual void shutdown() = 0;
+  // Blocks until shutdown() has finished (from any thread).
+  virtual void wait() = 0;
+};
+
+}  // namespace flowscope::net

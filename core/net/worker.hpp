@@ -1,0 +1,71 @@
+#pragma once
+// One event loop on its own thread with its own SO_REUSEPORT listener, its own
+// upstream pool and the client connections it accepted.
+#include <uv.h>
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <thread>
+#include <unordered_set>
+
+#include "core/flow/sink.hpp"
+#include "core/net/upstream_pool.hpp"
+#include "core/proxy/config.hpp"
+#include "core/proxy/connect_policy.hpp"
+#include "core/result.hpp"
+
+namespace flowscope::net {
+
+class ClientConnection;
+
+class Worker {
+ public:
+  Worker(const proxy::Config& config, const proxy::ConnectPolicy& policy, flow::FlowSink& sink,
+         std::atomic<std::uint64_t>& connection_ids);
+  ~Worker();
+  Worker(const Worker&) = delete;
+  Worker& operator=(const Worker&) = delete;
+
+  // Binds on the calling thread (before start), so errors surface synchronously.
+  Result<std::uint16_t> bind(const sockaddr* address);
+  void start();
+  // From any thread: stop accepting, drain, then let the thread end.
+  void request_shutdown();
+  void join();
+
+  // For ClientConnection, on the loop thread.
+  uv_loop_t* loop() { return &loop_; }
+  const proxy::Config& config() const { return config_; }
+  const proxy::ConnectPolicy& policy() const { return policy_; }
+  flow::FlowSink& sink() { return sink_; }
+  UpstreamPool& pool() { return pool_; }
+  std::uint64_t next_connection_id() { return ++connection_ids_; }
+  void add(ClientConnection* connection) { connections_.insert(connection); }
+  void remove(ClientConnection* connection);
+
+ private:
+  static void on_connection(uv_stream_t* server, int status);
+  static void on_wake(uv_async_t* async);
+  static void on_grace_expired(uv_timer_t* timer);
+  void finish_if_drained();
+
+  const proxy::Config& config_;
+  const proxy::ConnectPolicy& policy_;
+  flow::FlowSink& sink_;
+  std::atomic<std::uint64_t>& connection_ids_;
+
+  uv_loop_t loop_{};
+  uv_tcp_t listener_{};
+  uv_async_t wake_{};
+  uv_timer_t grace_{};
+  bool listening_ = false;
+  bool draining_ = false;
+  bool finished_ = false;
+  std::atomic<bool> shutdown_requested_{false};
+  UpstreamPool pool_;
+  std::unordered_set<ClientConnection*> connections_;
+  std::thread thread_;
+};
+
+}  // namespace flowscope::net

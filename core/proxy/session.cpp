@@ -1,0 +1,704 @@
+#include "core/proxy/session.hpp"
+
+#include <chrono>
+
+#include "core/flow/body.hpp"
+#include "core/http/basic_auth.hpp"
+#include "core/http/hop_by_hop.hpp"
+#include "core/http/serializer.hpp"
+
+namespace flowscope::proxy {
+
+namespace {
+
+constexpr std::size_t kMaxReplayBytes = 64 * 1024;
+
+const char* const kNotAProxyRequest =
+    "flowscope is a proxy: this request was sent to it as if it were the origin server.\n"
+    "Point the client at the proxy instead, e.g. curl -x http://HOST:PORT URL,\n"
+    "or HTTP_PROXY=http://HOST:PORT HTTPS_PROXY=http://HOST:PORT for most tools.\n";
+
+bool client_wants_keep_alive(const http::RequestHead& head) {
+  const bool close = head.headers.has_token("Connection", "close") || head.headers.has_token("Proxy-Connection", "close");
+  if (head.version_major == 1 && head.version_minor >= 1) return !close;
+  return !close && (head.headers.has_token("Connection", "keep-alive") ||
+                    head.headers.has_token("Proxy-Connection", "keep-alive"));
+}
+
+}  // namespace
+
+Clock Clock::system() {
+  return Clock{
+      [] {
+        return std::chrono::duration_cast<std::chrono::microseconds>(
+                   std::chrono::steady_clock::now().time_since_epoch())
+            .count();
+      },
+      [] {
+        return std::chrono::duration_cast<std::chrono::microseconds>(
+                   std::chrono::system_clock::now().time_since_epoch())
+            .count();
+      }};
+}
+
+Session::Session(const Config& config, const ConnectPolicy& policy, Clock clock, std::uint64_t connection_id,
+                 std::string client_address)
+    : config_(config),
+      policy_(policy),
+      clock_(std::move(clock)),
+      connection_id_(connection_id),
+      client_address_(std::move(client_address)),
+      request_parser_(http::MessageKind::kRequest, config.max_head_bytes) {}
+
+bool Session::wants_client_reads() const {
+  if (state_ == State::kClosed) return false;
+  if (state_ == State::kTunnel) return true;
+  return client_buf_.size() < kHighWater && upstream_pending_.size() < kHighWater;
+}
+
+double Session::elapsed_ms(std::int64_t from_us, std::int64_t to_us) const {
+  if (from_us == 0 || to_us == 0 || to_us < from_us) return -1;
+  return static_cast<double>(to_us - from_us) / 1000.0;
+}
+
+void Session::send(Side to, std::string bytes) {
+  if (bytes.empty()) return;
+  if (to == Side::kUpstream) {
+    if (exchange_ && state_ == State::kRequest && !exchange_->retried) {
+      // Keep the request as sent, while small, to replay it once on a fresh
+      // connection if a pooled one turns out to be closed by the origin.
+      if (exchange_->replay.size() + bytes.size() <= kMaxReplayBytes) {
+        exchange_->replay.append(bytes);
+      } else {
+        exchange_->replay.clear();
+        exchange_->replay.shrink_to_fit();
+        exchange_->retried = true;  // too big to replay: never retry this one
+      }
+    }
+    if (!upstream_connected_) {
+      upstream_pending_.append(bytes);
+      return;
+    }
+  }
+  emit(SendBytes{to, std::move(bytes)});
+}
+
+void Session::on_start() { emit(StartTimer{TimerKind::kIdle, config_.idle_timeout_ms}); }
+
+// ---------------------------------------------------------------- client side
+
+void Session::on_client_data(std::string_view data) {
+  if (state_ == State::kClosed) return;
+  if (state_ == State::kTunnel) {
+    tunnel_client_data(data);
+    return;
+  }
+  client_buf_.append(data);
+  pump_client();
+}
+
+void Session::pump_client() {
+  while (state_ != State::kClosed && !client_buf_.empty()) {
+    const bool reading_head = state_ == State::kAwaitHead;
+    const bool reading_body = state_ == State::kRequest && exchange_ && !exchange_->request_complete &&
+                              upstream_pending_.size() < kHighWater;
+    if (!reading_head && !reading_body) return;
+    if (reading_head && !header_timer_running_) {
+      emit(StopTimer{TimerKind::kIdle});
+      emit(StartTimer{TimerKind::kHeader, config_.header_timeout_ms});
+      header_timer_running_ = true;
+    }
+
+    http::ParseOutput out = request_parser_.feed(client_buf_);
+    if (out.status == http::ParseStatus::kError) {
+      // Checked before anything of this input is forwarded: a request whose head
+      // and bad framing arrive together never reaches the origin.
+      const auto& error = request_parser_.error();
+      if (exchange_ && upstream_open_) emit(ReleaseUpstream{false});
+      upstream_open_ = upstream_connected_ = false;
+      answer_error(error.http_status, "malformed request: " + error.message);
+      return;
+    }
+    if (out.head_ready) {
+      emit(StopTimer{TimerKind::kHeader});
+      header_timer_running_ = false;
+      if (!handle_request_head()) return;
+    }
+    for (std::string_view piece : out.body) forward_request_body(piece);
+
+    switch (out.status) {
+      case http::ParseStatus::kComplete:
+        finish_request(out.trailers);
+        break;
+      case http::ParseStatus::kUpgrade:
+        // CONNECT (tunnel pending) or an Upgrade request (101 pending): either way
+        // the request itself is complete and later bytes belong to the new protocol.
+        if (state_ == State::kRequest) finish_request(out.trailers);
+        client_buf_.erase(0, out.consumed);
+        return;
+      default:
+        break;
+    }
+    client_buf_.erase(0, out.consumed);
+  }
+  if (state_ == State::kAwaitHead && client_buf_.empty() && client_eof_) close_all();
+}
+
+bool Session::check_auth(const http::RequestHead& head) {
+  if (!config_.proxy_auth) return true;
+  const std::string* value = head.headers.find("Proxy-Authorization");
+  auto credentials = value ? http::decode_basic_credentials(*value) : std::nullopt;
+  if (credentials && *credentials == *config_.proxy_auth) return true;
+  http::Headers challenge;
+  challenge.add("Proxy-Authenticate", "Basic realm=\"flowscope\"");
+  answer_error(407, value ? "proxy credentials are wrong" : "proxy credentials are required (--proxy-auth is set)",
+               challenge);
+  return false;
+}
+
+bool Session::handle_request_head() {
+  http::RequestHead head = request_parser_.take_request_head();
+  exchange_.emplace();
+  Exchange& ex = *exchange_;
+  ex.started_us = now();
+  ex.flow.id = std::to_string(connection_id_) + "-" + std::to_string(++flow_seq_);
+  ex.flow.connection_id = connection_id_;
+  ex.flow.started_us = clock_.wall_us();
+  ex.flow.client_address = client_address_;
+  ex.flow.request.method = head.method;
+  ex.flow.request.url = head.target;
+  ex.flow.request.http_version = head.version();
+  ex.flow.request.headers = head.headers;
+  ex.request = std::move(head);
+  state_ = State::kRequest;
+
+  if (!check_auth(ex.request)) return false;
+
+  if (ex.request.method == "CONNECT") {
+    auto target = http::parse_connect_target(ex.request.target);
+    if (!target) {
+      answer_error(400, "bad CONNECT target: " + target.error().message);
+      return false;
+    }
+    const auto& ports = config_.connect_ports;
+    if (!ports.empty() && std::find(ports.begin(), ports.end(), target->port) == ports.end()) {
+      answer_error(403, "CONNECT to port " + std::to_string(target->port) + " is not allowed (--connect-ports)");
+      return false;
+    }
+    start_connect(*target);
+    return true;
+  }
+
+  if (!ex.request.target.empty() && ex.request.target.front() == '/') {
+    answer_error(400, kNotAProxyRequest);
+    return false;
+  }
+  auto url = http::parse_absolute_url(ex.request.target);
+  if (!url) {
+    answer_error(400, "bad request target: " + url.error().message);
+    return false;
+  }
+  if (url->scheme != "http") {
+    answer_error(400, "https:// URLs go through CONNECT; this proxy does not originate TLS for absolute-form requests");
+    return false;
+  }
+  start_forwarding(*url);
+  return true;
+}
+
+void Session::start_forwarding(const http::AbsoluteUrl& url) {
+  Exchange& ex = *exchange_;
+  ex.url = url;
+  ex.flow.scheme = "http";
+  ex.upgrade_requested = http::is_websocket_upgrade(ex.request.headers);
+  ex.request_framing = request_out_framing(ex.request);
+  const bool via_proxy = config_.upstream_proxy.has_value();
+  const std::string credentials = via_proxy ? config_.upstream_proxy->credentials : std::string();
+  send(Side::kUpstream, http::serialize(make_upstream_request(ex.request, url, via_proxy, credentials)));
+
+  response_parser_ = std::make_unique<http::Parser>(http::MessageKind::kResponse);
+  if (ex.request.method == "HEAD") response_parser_->expect_response_to_head();
+  if (!upstream_open_) {
+    upstream_open_ = true;
+    if (via_proxy) {
+      emit(OpenUpstream{config_.upstream_proxy->host, config_.upstream_proxy->port, true});
+    } else {
+      emit(OpenUpstream{url.authority.host, url.authority.port, true});
+    }
+  }
+}
+
+void Session::start_connect(const http::Authority& target) {
+  Exchange& ex = *exchange_;
+  ex.connect_target = target;
+  ex.flow.scheme = "tunnel";
+  ex.flow.tunnel = flow::Tunnel{target.host, target.port, 0, 0, 0};
+  state_ = State::kConnecting;
+  upstream_open_ = true;
+  if (config_.upstream_proxy) {
+    emit(OpenUpstream{config_.upstream_proxy->host, config_.upstream_proxy->port, false});
+  } else {
+    emit(OpenUpstream{target.host, target.port, false});
+  }
+}
+
+void Session::forward_request_body(std::string_view piece) {
+  Exchange& ex = *exchange_;
+  flow::append_limited(ex.flow.request.body, piece, config_.body_limit);
+  if (ex.request_framing == OutFraming::kChunked) {
+    std::string framed;
+    framed.reserve(piece.size() + 16);
+    http::append_chunk(framed, piece);
+    send(Side::kUpstream, std::move(framed));
+  } else {
+    send(Side::kUpstream, std::string(piece));
+  }
+}
+
+void Session::finish_request(const http::Headers& trailers) {
+  Exchange& ex = *exchange_;
+  if (ex.request_framing == OutFraming::kChunked) {
+    std::string last;
+    http::append_last_chunk(last, trailers);
+    send(Side::kUpstream, std::move(last));
+  }
+  ex.request_complete = true;
+  ex.request_done_us = now();
+  if (upstream_connected_ && !ex.response_head_sent) {
+    emit(StartTimer{TimerKind::kResponse, config_.response_timeout_ms});
+  }
+}
+
+void Session::on_client_eof() {
+  if (state_ == State::kClosed) return;
+  client_eof_ = true;
+  switch (state_) {
+    case State::kTunnel:
+      tunnel_side_closed(Side::kClient);
+      return;
+    case State::kAwaitHead:
+      if (client_buf_.empty() || request_parser_.head_started()) close_all();
+      return;
+    case State::kRequest:
+      if (exchange_ && !exchange_->request_complete) {
+        if (upstream_open_) emit(ReleaseUpstream{false});
+        upstream_open_ = upstream_connected_ = false;
+        record_flow("client closed the connection before the request was complete");
+        close_all();
+      }
+      // Otherwise the client only half-closed: answer, then close.
+      return;
+    default:
+      record_flow("client closed the connection before the tunnel was established");
+      close_all();
+      return;
+  }
+}
+
+void Session::on_client_error(std::string_view message) {
+  if (state_ == State::kClosed) return;
+  if (state_ == State::kTunnel) {
+    finish_tunnel("client connection error: " + std::string(message));
+    return;
+  }
+  if (exchange_) record_flow("client connection error: " + std::string(message));
+  close_all();
+}
+
+// -------------------------------------------------------------- upstream side
+
+void Session::on_upstream_connected(const UpstreamInfo& info) {
+  if (state_ == State::kClosed || !exchange_) return;
+  Exchange& ex = *exchange_;
+  upstream_connected_ = true;
+  ex.connected_us = now();
+  ex.upstream_reused = info.reused;
+  ex.flow.server_address = info.server_address;
+  if (!ex.retried || ex.flow.timings.connect < 0) {
+    ex.flow.timings.dns = info.dns_ms;
+    ex.flow.timings.connect = info.connect_ms;
+  }
+
+  if (state_ == State::kConnecting) {
+    if (config_.upstream_proxy) {
+      response_parser_ = std::make_unique<http::Parser>(http::MessageKind::kResponse);
+      response_parser_->expect_response_to_connect();
+      state_ = State::kProxyHandshake;
+      send(Side::kUpstream, make_connect_request(*ex.connect_target, config_.upstream_proxy->credentials));
+      return;
+    }
+    send(Side::kClient, "HTTP/1.1 200 Connection Established\r\n\r\n");
+    enter_tunnel({});
+    return;
+  }
+
+  if (!upstream_pending_.empty()) emit(SendBytes{Side::kUpstream, std::move(upstream_pending_)});
+  upstream_pending_.clear();
+  if (ex.request_complete) emit(StartTimer{TimerKind::kResponse, config_.response_timeout_ms});
+  pump_client();
+}
+
+void Session::on_upstream_failed(const UpstreamFailure& failure) {
+  if (state_ == State::kClosed) return;
+  upstream_open_ = upstream_connected_ = false;
+  upstream_pending_.clear();
+  std::string where;
+  if (exchange_ && exchange_->connect_target) where = exchange_->connect_target->to_string();
+  if (exchange_ && exchange_->url) where = exchange_->url->authority.to_string();
+  if (config_.upstream_proxy) where = "upstream proxy " + config_.upstream_proxy->host + ":" +
+                                      std::to_string(config_.upstream_proxy->port);
+  const int status = failure.kind == UpstreamFailureKind::kTimeout ? 504 : 502;
+  answer_error(status, "cannot connect to " + where + ": " + failure.message);
+}
+
+void Session::on_upstream_data(std::string_view data) {
+  if (state_ == State::kClosed) return;
+  if (state_ == State::kTunnel) {
+    tunnel_upstream_data(data);
+    return;
+  }
+  if (state_ == State::kProxyHandshake) {
+    http::ParseOutput out = response_parser_->feed(data);
+    if (out.status == http::ParseStatus::kUpgrade) {
+      send(Side::kClient, "HTTP/1.1 200 Connection Established\r\n\r\n");
+      enter_tunnel(data.substr(out.consumed));
+    } else if (out.status != http::ParseStatus::kNeedMore) {
+      auto head = response_parser_->take_response_head();
+      std::string why = out.status == http::ParseStatus::kError
+                            ? response_parser_->error().message
+                            : std::to_string(head.status) + " " + head.reason;
+      emit(ReleaseUpstream{false});
+      upstream_open_ = upstream_connected_ = false;
+      answer_error(502, "upstream proxy refused CONNECT: " + why);
+    }
+    return;
+  }
+  if (state_ != State::kRequest || !exchange_ || !response_parser_) {
+    // Bytes nobody asked for: the connection cannot be trusted for reuse.
+    if (upstream_open_) emit(ReleaseUpstream{false});
+    upstream_open_ = upstream_connected_ = false;
+    return;
+  }
+  handle_response_output({}, data);
+}
+
+// Feeds `data` to the response parser (or, with data empty and `eof_output` set,
+// handles what finish() returned) and forwards heads and body pieces in order.
+void Session::handle_response_output(const http::ParseOutput& eof_output, std::string_view data) {
+  const bool at_eof = data.empty();
+  std::string_view rest = data;
+  bool first = true;
+  while (state_ == State::kRequest && exchange_ && (at_eof ? first : !rest.empty())) {
+    first = false;
+    Exchange& ex = *exchange_;
+    http::ParseOutput out = at_eof ? eof_output : response_parser_->feed(rest);
+    if (out.status == http::ParseStatus::kError) {
+      upstream_gone("invalid response from upstream: " + response_parser_->error().message);
+      return;
+    }
+    if (out.head_ready) {
+      http::ResponseHead head = response_parser_->take_response_head();
+      ex.response_bytes += 1;
+      if (head.status >= 100 && head.status < 200 && head.status != 101) {
+        // Interim responses (100 Continue, 103 Early Hints) go to HTTP/1.1 clients as-is.
+        if (ex.request.version_minor >= 1) {
+          send(Side::kClient, http::serialize(make_client_response(head, OutFraming::kAsReceived, false, false)));
+        }
+      } else {
+        emit(StopTimer{TimerKind::kResponse});
+        send_response_head(head);
+      }
+    }
+    for (std::string_view piece : out.body) {
+      flow::append_limited(ex.flow.response->body, piece, config_.body_limit);
+      if (ex.response_framing == OutFraming::kChunked) {
+        std::string framed;
+        framed.reserve(piece.size() + 16);
+        http::append_chunk(framed, piece);
+        send(Side::kClient, std::move(framed));
+      } else {
+        send(Side::kClient, std::string(piece));
+      }
+    }
+    switch (out.status) {
+      case http::ParseStatus::kComplete:
+        if (!ex.response_head_sent) {  // an interim response ended; the final one follows
+          rest.remove_prefix(out.consumed);
+          continue;
+        }
+        // Bytes after the response were never asked for: do not pool that connection.
+        finish_response(out.trailers, !at_eof && out.consumed < rest.size());
+        return;
+      case http::ParseStatus::kUpgrade:
+        if (ex.flow.response && ex.flow.response->status == 101) {
+          enter_tunnel(rest.substr(out.consumed));
+        } else {
+          upstream_gone("upstream switched protocols without 101");
+        }
+        return;
+      default:
+        if (at_eof) upstream_gone("upstream closed the connection before the response was complete");
+        return;
+    }
+  }
+}
+
+void Session::send_response_head(const http::ResponseHead& head) {
+  Exchange& ex = *exchange_;
+  ex.response_head_us = now();
+  const bool keep_alive = client_wants_keep_alive(ex.request) && !draining_;
+  const bool client_http10 = ex.request.version_major == 1 && ex.request.version_minor == 0;
+  switch (head.framing) {
+    case http::BodyFraming::kContentLength: ex.response_framing = OutFraming::kContentLength; break;
+    case http::BodyFraming::kChunked: ex.response_framing = OutFraming::kChunked; break;
+    case http::BodyFraming::kUntilClose:
+      // Re-frame as chunked when the client can take it, so its connection survives.
+      ex.response_framing = (keep_alive && !client_http10) ? OutFraming::kChunked : OutFraming::kUntilClose;
+      if (ex.response_framing == OutFraming::kUntilClose) ex.close_client_after = true;
+      break;
+    default: ex.response_framing = OutFraming::kAsReceived; break;
+  }
+  if (!keep_alive) ex.close_client_after = true;
+  ex.flow.response = flow::Response{head.status, head.reason, head.version(), head.headers, {}};
+  send(Side::kClient,
+       http::serialize(make_client_response(head, ex.response_framing, ex.close_client_after, client_http10)));
+  ex.response_head_sent = true;
+}
+
+void Session::finish_response(const http::Headers& trailers, bool unsolicited_bytes) {
+  Exchange& ex = *exchange_;
+  if (ex.response_framing == OutFraming::kChunked) {
+    std::string last;
+    http::append_last_chunk(last, trailers);
+    send(Side::kClient, std::move(last));
+  }
+  const std::int64_t done = now();
+  ex.flow.timings.send = elapsed_ms(ex.connected_us, ex.request_done_us);
+  ex.flow.timings.wait = elapsed_ms(ex.request_done_us, ex.response_head_us);
+  ex.flow.timings.receive = elapsed_ms(ex.response_head_us, done);
+
+  const bool reusable = response_parser_->keep_alive() && ex.request_complete && !upstream_eof_ &&
+                        !unsolicited_bytes && ex.flow.response->status != 101;
+  if (upstream_open_) emit(ReleaseUpstream{reusable});
+  upstream_open_ = upstream_connected_ = false;
+  if (!ex.request_complete) ex.close_client_after = true;
+  record_flow();
+  if (ex.upgrade_requested) request_parser_.resume_after_declined_upgrade();
+  after_exchange();
+}
+
+void Session::after_exchange() {
+  const bool close = exchange_ && exchange_->close_client_after;
+  exchange_.reset();
+  response_parser_.reset();
+  upstream_eof_ = false;
+  if (close || draining_ || (client_eof_ && client_buf_.empty())) {
+    close_all();
+    return;
+  }
+  state_ = State::kAwaitHead;
+  emit(StartTimer{TimerKind::kIdle, config_.idle_timeout_ms});
+  pump_client();
+}
+
+bool Session::try_retry() {
+  Exchange& ex = *exchange_;
+  if (!ex.upstream_reused || ex.retried || ex.response_head_sent || ex.response_bytes > 0 || !ex.request_complete ||
+      ex.replay.empty()) {
+    return false;
+  }
+  ex.retried = true;
+  upstream_pending_ = std::move(ex.replay);
+  ex.replay.clear();
+  response_parser_ = std::make_unique<http::Parser>(http::MessageKind::kResponse);
+  if (ex.request.method == "HEAD") response_parser_->expect_response_to_head();
+  upstream_open_ = true;
+  if (config_.upstream_proxy) {
+    emit(OpenUpstream{config_.upstream_proxy->host, config_.upstream_proxy->port, false});
+  } else {
+    emit(OpenUpstream{ex.url->authority.host, ex.url->authority.port, false});
+  }
+  return true;
+}
+
+void Session::upstream_gone(std::string_view reason) {
+  if (upstream_open_) emit(ReleaseUpstream{false});
+  upstream_open_ = upstream_connected_ = false;
+  emit(StopTimer{TimerKind::kResponse});
+  if (try_retry()) return;
+  if (!exchange_->response_head_sent) {
+    answer_error(502, reason);
+    return;
+  }
+  // The client already has part of the response: all we can do is cut it off.
+  record_flow(std::string(reason));
+  close_all();
+}
+
+void Session::on_upstream_eof() {
+  if (state_ == State::kClosed) return;
+  upstream_eof_ = true;
+  switch (state_) {
+    case State::kTunnel:
+      tunnel_side_closed(Side::kUpstream);
+      return;
+    case State::kConnecting:
+    case State::kProxyHandshake:
+      upstream_open_ = upstream_connected_ = false;
+      answer_error(502, "upstream proxy closed the connection during CONNECT");
+      return;
+    case State::kRequest:
+      if (exchange_ && response_parser_) {
+        http::ParseOutput out = response_parser_->finish();
+        if (out.status == http::ParseStatus::kComplete && exchange_->response_head_sent) {
+          handle_response_output(out, {});
+        } else {
+          upstream_gone(exchange_->response_bytes == 0 ? "upstream closed the connection without responding"
+                                                       : "upstream closed the connection mid-response");
+        }
+      }
+      return;
+    default:
+      return;
+  }
+}
+
+void Session::on_upstream_error(std::string_view message) {
+  if (state_ == State::kClosed) return;
+  upstream_eof_ = true;
+  if (state_ == State::kTunnel) {
+    finish_tunnel("upstream connection error: " + std::string(message));
+    return;
+  }
+  if (state_ == State::kRequest && exchange_) {
+    upstream_gone("upstream connection error: " + std::string(message));
+    return;
+  }
+  if (state_ == State::kConnecting || state_ == State::kProxyHandshake) {
+    upstream_open_ = upstream_connected_ = false;
+    answer_error(502, "upstream connection error: " + std::string(message));
+  }
+}
+
+// --------------------------------------------------------------------- timers
+
+void Session::on_timer(TimerKind kind) {
+  if (state_ == State::kClosed) return;
+  switch (kind) {
+    case TimerKind::kIdle:
+      if (state_ == State::kAwaitHead && client_buf_.empty()) close_all();
+      return;
+    case TimerKind::kHeader:
+      if (state_ == State::kAwaitHead) {
+        header_timer_running_ = false;
+        answer_error(408, "request head not received within " + std::to_string(config_.header_timeout_ms) + " ms");
+      }
+      return;
+    case TimerKind::kResponse:
+      if (state_ == State::kRequest && exchange_ && !exchange_->response_head_sent) {
+        if (upstream_open_) emit(ReleaseUpstream{false});
+        upstream_open_ = upstream_connected_ = false;
+        answer_error(504, "no response from upstream within " + std::to_string(config_.response_timeout_ms) + " ms");
+      }
+      return;
+  }
+}
+
+void Session::on_shutdown() {
+  draining_ = true;
+  if (state_ == State::kAwaitHead && client_buf_.empty()) close_all();
+}
+
+// --------------------------------------------------------------------- tunnel
+
+void Session::enter_tunnel(std::string_view upstream_leftover) {
+  Exchange& ex = *exchange_;
+  if (ex.connect_target && policy_.decide(*ex.connect_target) == TunnelMode::kIntercept) {
+    // Interception is not available yet; the policy may only ask for it once
+    // core/tls exists. Until then a blind tunnel is the honest fallback.
+  }
+  state_ = State::kTunnel;
+  response_parser_.reset();
+  ex.connected_us = ex.connected_us ? ex.connected_us : now();
+  if (!ex.flow.tunnel) ex.flow.tunnel = flow::Tunnel{};
+  emit(StopTimer{TimerKind::kResponse});
+  if (!upstream_leftover.empty()) tunnel_upstream_data(upstream_leftover);
+  if (!client_buf_.empty()) {
+    std::string early = std::move(client_buf_);
+    client_buf_.clear();
+    tunnel_client_data(early);
+  }
+  if (client_eof_) tunnel_side_closed(Side::kClient);
+}
+
+void Session::tunnel_client_data(std::string_view data) {
+  exchange_->flow.tunnel->bytes_from_client += data.size();
+  send(Side::kUpstream, std::string(data));
+}
+
+void Session::tunnel_upstream_data(std::string_view data) {
+  exchange_->flow.tunnel->bytes_from_server += data.size();
+  send(Side::kClient, std::string(data));
+}
+
+void Session::tunnel_side_closed(Side side) {
+  // RFC 9110 §9.3.6: what the closed side sent is still delivered; its peer gets
+  // a half-close, and the tunnel ends when both directions are done.
+  emit(ShutdownWrite{side == Side::kClient ? Side::kUpstream : Side::kClient});
+  if (client_eof_ && upstream_eof_) finish_tunnel({});
+}
+
+void Session::finish_tunnel(std::string_view error) {
+  Exchange& ex = *exchange_;
+  ex.flow.tunnel->duration_ms = elapsed_ms(ex.started_us, now());
+  record_flow(std::string(error));
+  if (upstream_open_) emit(ReleaseUpstream{false});
+  upstream_open_ = upstream_connected_ = false;
+  close_all();
+}
+
+// -------------------------------------------------------------------- answers
+
+void Session::answer_error(int status, std::string_view message, const http::Headers& extra) {
+  if (!exchange_) {
+    exchange_.emplace();
+    exchange_->flow.id = std::to_string(connection_id_) + "-" + std::to_string(++flow_seq_);
+    exchange_->flow.connection_id = connection_id_;
+    exchange_->flow.started_us = clock_.wall_us();
+    exchange_->flow.client_address = client_address_;
+    exchange_->started_us = now();
+  }
+  std::string body(message);
+  if (body.empty() || body.back() != '\n') body.push_back('\n');
+  const std::string_view reason = http::reason_phrase(status);
+  std::string bytes = http::simple_response(status, reason, body, extra, true);
+  flow::Response response{status, std::string(reason), "HTTP/1.1", {}, {}};
+  response.headers.add("Content-Type", "text/plain; charset=utf-8");
+  response.headers.add("Content-Length", std::to_string(body.size()));
+  for (const auto& h : extra.items) response.headers.add(h.name, h.value);
+  response.headers.add("Connection", "close");
+  flow::append_limited(response.body, body, config_.body_limit);
+  exchange_->flow.response = std::move(response);
+  send(Side::kClient, std::move(bytes));
+  std::string error(message);
+  while (!error.empty() && error.back() == '\n') error.pop_back();
+  record_flow(std::move(error));
+  if (upstream_open_) emit(ReleaseUpstream{false});
+  upstream_open_ = upstream_connected_ = false;
+  close_all();
+}
+
+void Session::record_flow(std::string error) {
+  if (!exchange_ || exchange_->recorded) return;
+  exchange_->recorded = true;
+  exchange_->flow.error = std::move(error);
+  emit(RecordFlow{exchange_->flow});
+}
+
+void Session::close_all() {
+  if (state_ == State::kClosed) return;
+  state_ = State::kClosed;
+  emit(CloseConnection{});
+}
+
+}  // namespace flowscope::proxy

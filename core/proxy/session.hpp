@@ -1,0 +1,150 @@
+#pragma once
+// proxy::Session: the sans-io state machine of one client connection.
+//
+// The driver feeds it events (bytes, EOFs, connects, timers) and executes the
+// commands it returns. It never touches a socket, so tests drive it byte by byte.
+//
+// Invariants:
+//  * One exchange at a time. Pipelined requests wait, unparsed, in client_buf_
+//    until the current response has been sent, so responses go out in order.
+//  * Bodies stream: each parsed piece is forwarded at once. The only buffers are
+//    client_buf_ (unparsed client bytes) and upstream_pending_ (bytes for an
+//    upstream that is still connecting); wants_client_reads() turns false when
+//    either passes kHighWater, which the driver honours by pausing reads.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/flow/flow.hpp"
+#include "core/http/parser.hpp"
+#include "core/http/target.hpp"
+#include "core/proxy/commands.hpp"
+#include "core/proxy/config.hpp"
+#include "core/proxy/connect_policy.hpp"
+#include "core/proxy/rewrite.hpp"
+
+namespace flowscope::proxy {
+
+struct Clock {
+  std::function<std::int64_t()> monotonic_us;  // for durations
+  std::function<std::int64_t()> wall_us;       // Unix epoch, for flow start times
+  static Clock system();
+};
+
+class Session {
+ public:
+  static constexpr std::size_t kHighWater = 256 * 1024;
+
+  Session(const Config& config, const ConnectPolicy& policy, Clock clock, std::uint64_t connection_id,
+          std::string client_address);
+
+  // Events from the driver.
+  void on_start();
+  void on_client_data(std::string_view data);
+  void on_client_eof();
+  void on_client_error(std::string_view message);
+  void on_upstream_connected(const UpstreamInfo& info);
+  void on_upstream_failed(const UpstreamFailure& failure);
+  void on_upstream_data(std::string_view data);
+  void on_upstream_eof();
+  void on_upstream_error(std::string_view message);
+  void on_timer(TimerKind kind);
+  // Graceful shutdown: finish the exchange in flight, then close.
+  void on_shutdown();
+
+  std::vector<Command> take_commands() { return std::move(commands_); }
+  bool wants_client_reads() const;
+  bool closed() const { return state_ == State::kClosed; }
+
+ private:
+  enum class State {
+    kAwaitHead,        // between requests
+    kRequest,          // a request is being forwarded (head done, maybe body in flight)
+    kConnecting,       // CONNECT: waiting for the upstream (or next proxy) connection
+    kProxyHandshake,   // CONNECT via --upstream-proxy: waiting for its answer
+    kTunnel,           // blind relay
+    kClosed,
+  };
+
+  struct Exchange {
+    flow::Flow flow;
+    http::RequestHead request;
+    std::optional<http::AbsoluteUrl> url;
+    std::optional<http::Authority> connect_target;
+    OutFraming request_framing = OutFraming::kAsReceived;
+    OutFraming response_framing = OutFraming::kAsReceived;
+    bool request_complete = false;
+    bool response_head_sent = false;
+    bool upstream_reused = false;
+    bool retried = false;
+    bool close_client_after = false;
+    bool upgrade_requested = false;
+    bool recorded = false;
+    std::string replay;  // the whole request as sent, while small: for one retry on a stale pooled connection
+    std::int64_t started_us = 0;
+    std::int64_t connected_us = 0;
+    std::int64_t request_done_us = 0;
+    std::int64_t response_head_us = 0;
+    std::uint64_t response_bytes = 0;
+  };
+
+  // HTTP exchange steps.
+  void pump_client();
+  bool handle_request_head();
+  void start_forwarding(const http::AbsoluteUrl& url);
+  void start_connect(const http::Authority& target);
+  void forward_request_body(std::string_view piece);
+  void finish_request(const http::Headers& trailers);
+  void handle_response_output(const http::ParseOutput& out, std::string_view data);
+  void send_response_head(const http::ResponseHead& head);
+  void finish_response(const http::Headers& trailers, bool unsolicited_bytes);
+  void upstream_gone(std::string_view reason);
+  bool try_retry();
+  void enter_tunnel(std::string_view upstream_leftover);
+
+  // Tunnel steps.
+  void tunnel_client_data(std::string_view data);
+  void tunnel_upstream_data(std::string_view data);
+  void tunnel_side_closed(Side side);
+  void finish_tunnel(std::string_view error);
+
+  // Answers the proxy generates itself.
+  void answer_error(int status, std::string_view message, const http::Headers& extra = {});
+  void record_flow(std::string error = {});
+  void close_all();
+  void after_exchange();
+  bool check_auth(const http::RequestHead& head);
+
+  void send(Side to, std::string bytes);
+  void emit(Command command) { commands_.push_back(std::move(command)); }
+  double elapsed_ms(std::int64_t from_us, std::int64_t to_us) const;
+  std::int64_t now() const { return clock_.monotonic_us(); }
+
+  const Config& config_;
+  const ConnectPolicy& policy_;
+  Clock clock_;
+  std::uint64_t connection_id_;
+  std::string client_address_;
+  std::uint64_t flow_seq_ = 0;
+
+  State state_ = State::kAwaitHead;
+  http::Parser request_parser_;
+  std::unique_ptr<http::Parser> response_parser_;
+  std::string client_buf_;
+  std::string upstream_pending_;
+  bool upstream_open_ = false;       // an OpenUpstream is outstanding or connected
+  bool upstream_connected_ = false;
+  bool client_eof_ = false;
+  bool upstream_eof_ = false;
+  bool draining_ = false;
+  bool header_timer_running_ = false;
+  std::optional<Exchange> exchange_;
+
+  std::vector<Command> commands_;
+};
+
+}  // namespace flowscope::proxy
