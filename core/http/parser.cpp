@@ -4,6 +4,18 @@ namespace flowscope::http {
 
 namespace {
 Parser* self(llhttp_t* p) { return static_cast<Parser*>(p->data); }
+
+// RFC 9110 §5.6.2 tchar. llhttp 8 lets a space before the colon into the field
+// name ("X-A : b"); RFC 9112 §5.1 requires a 400 for it.
+bool is_token(std::string_view name) {
+  if (name.empty()) return false;
+  for (unsigned char c : name) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos;
+    if (!ok) return false;
+  }
+  return true;
+}
 }  // namespace
 
 Parser::Parser(MessageKind kind, std::size_t max_head_bytes) : kind_(kind), max_head_bytes_(max_head_bytes) {
@@ -30,8 +42,13 @@ bool Parser::count_head_bytes(std::size_t n) {
   return false;
 }
 
-void Parser::flush_header() {
-  if (field_.empty() && !in_value_) return;
+bool Parser::flush_header() {
+  if (field_.empty() && !in_value_) return true;
+  if (!is_token(field_)) {
+    error_ = {kind_ == MessageKind::kRequest ? 400 : 502, "invalid header name '" + field_.substr(0, 64) + "'"};
+    llhttp_set_error_reason(&parser_, "invalid header name");
+    return false;
+  }
   Headers& target = in_trailers_ ? out_->trailers
                     : kind_ == MessageKind::kRequest ? request_.headers
                                                      : response_.headers;
@@ -39,6 +56,7 @@ void Parser::flush_header() {
   field_.clear();
   value_.clear();
   in_value_ = false;
+  return true;
 }
 
 int Parser::on_message_begin(llhttp_t* p) {
@@ -77,7 +95,7 @@ int Parser::on_status(llhttp_t* p, const char* at, std::size_t n) {
 int Parser::on_header_field(llhttp_t* p, const char* at, std::size_t n) {
   Parser* s = self(p);
   if (!s->count_head_bytes(n)) return HPE_USER;
-  if (s->in_value_) s->flush_header();
+  if (s->in_value_ && !s->flush_header()) return HPE_USER;
   s->field_.append(at, n);
   return 0;
 }
@@ -85,6 +103,16 @@ int Parser::on_header_field(llhttp_t* p, const char* at, std::size_t n) {
 int Parser::on_header_value(llhttp_t* p, const char* at, std::size_t n) {
   Parser* s = self(p);
   if (!s->count_head_bytes(n)) return HPE_USER;
+  // llhttp 8 accepts obs-fold: it drops the CRLF and reports the continuation
+  // line as more of the same value. A value span normally follows ':' or OWS, a
+  // continuation follows the LF. RFC 9112 §5.2 lets us reject it, and we do:
+  // folding is a request-smuggling vector.
+  const char before = at == s->feed_begin_ ? s->previous_feed_last_ : at[-1];
+  if (before == '\n') {
+    s->error_ = {400, "obsolete line folding (obs-fold) in a header value"};
+    llhttp_set_error_reason(p, "obs-fold");
+    return HPE_USER;
+  }
   s->in_value_ = true;
   s->value_.append(at, n);
   return 0;
@@ -92,7 +120,7 @@ int Parser::on_header_value(llhttp_t* p, const char* at, std::size_t n) {
 
 int Parser::on_headers_complete(llhttp_t* p) {
   Parser* s = self(p);
-  s->flush_header();
+  if (!s->flush_header()) return HPE_USER;
   s->in_trailers_ = true;
   s->out_->head_ready = true;
 
@@ -142,7 +170,7 @@ int Parser::on_body(llhttp_t* p, const char* at, std::size_t n) {
 
 int Parser::on_message_complete(llhttp_t* p) {
   Parser* s = self(p);
-  s->flush_header();
+  if (!s->flush_header()) return HPE_USER;
   s->in_message_ = false;
   s->keep_alive_ = llhttp_should_keep_alive(p) != 0;
   const int status = s->response_.status;
@@ -166,6 +194,7 @@ ParseOutput Parser::run(std::string_view data, bool at_eof) {
     llhttp_resume(&parser_);
     paused_ = false;
   }
+  feed_begin_ = data.data();
   llhttp_errno_t rc = at_eof ? llhttp_finish(&parser_) : llhttp_execute(&parser_, data.data(), data.size());
   const char* pos = llhttp_get_error_pos(&parser_);
   switch (rc) {
@@ -197,6 +226,7 @@ ParseOutput Parser::run(std::string_view data, bool at_eof) {
       }
       break;
   }
+  if (out.consumed > 0 && out.consumed <= data.size()) previous_feed_last_ = data[out.consumed - 1];
   out_ = nullptr;
   return out;
 }

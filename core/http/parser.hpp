@@ -77,7 +77,7 @@ class Parser {
   static int on_message_complete(llhttp_t*);
 
   bool count_head_bytes(std::size_t n);
-  void flush_header();
+  bool flush_header();  // false (and error_ set) for an invalid field name
   ParseOutput run(std::string_view data, bool at_eof);
 
   MessageKind kind_;
@@ -90,6 +90,8 @@ class Parser {
   std::string field_, value_;
   bool in_value_ = false;
   bool in_trailers_ = false;
+  const char* feed_begin_ = nullptr;  // start of the buffer being executed
+  char previous_feed_last_ = 0;       // last byte of the previous buffer
   bool in_message_ = false;
   bool paused_ = false;
   bool upgraded_ = false;
