@@ -49,6 +49,24 @@ struct Tunnel {
   double duration_ms = 0;
 };
 
+struct TlsSide {
+  std::string version;  // "TLSv1.3"
+  std::string cipher;
+  std::string alpn;
+};
+
+// TLS facts of an intercepted exchange: the client's side (our minted certificate)
+// and the origin's side (its real certificate).
+struct Tls {
+  std::string sni;
+  TlsSide client;
+  TlsSide server;
+  std::string upstream_verify;  // "ok", OpenSSL's reason, or "disabled (--insecure)"
+  std::string server_cert_subject;
+  std::string server_cert_issuer;
+  std::string server_cert_not_after;
+};
+
 struct Flow {
   std::string id;
   std::uint64_t connection_id = 0;
@@ -60,6 +78,7 @@ struct Flow {
   std::optional<Response> response;
   Timings timings;
   std::optional<Tunnel> tunnel;
+  std::optional<Tls> tls;
   std::string error;  // empty when the exchange succeeded
 };
 

@@ -235,6 +235,15 @@ ParseOutput Parser::feed(std::string_view data) { return run(data, false); }
 
 ParseOutput Parser::finish() { return run({}, true); }
 
+void Parser::reset() {
+  llhttp_init(&parser_, kind_ == MessageKind::kRequest ? HTTP_REQUEST : HTTP_RESPONSE, &settings_);
+  parser_.data = this;
+  upgraded_ = paused_ = in_message_ = false;
+  keep_alive_ = true;
+  head_bytes_ = 0;
+  previous_feed_last_ = 0;
+}
+
 void Parser::resume_after_declined_upgrade() {
   if (!upgraded_) return;
   upgraded_ = false;

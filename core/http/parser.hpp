@@ -59,6 +59,8 @@ class Parser {
   void expect_response_to_connect() { response_to_connect_ = true; }
   // After kUpgrade was declined by the other side (no 101), carry on parsing HTTP.
   void resume_after_declined_upgrade();
+  // Starts over on a new stream (HTTP inside an intercepted CONNECT tunnel).
+  void reset();
 
   bool keep_alive() const { return keep_alive_; }
   bool in_message() const { return in_message_; }

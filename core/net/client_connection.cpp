@@ -40,8 +40,8 @@ void ClientConnection::accept(Worker& worker, uv_stream_t* server) {
     return;
   }
   uv_tcp_nodelay(&c->tcp_, 1);
-  c->session_.emplace(worker.config(), worker.policy(), proxy::Clock::system(), worker.next_connection_id(),
-                      peer_address(&c->tcp_));
+  c->session_.emplace(worker.config(), worker.policy(), worker.interception(), proxy::Clock::system(),
+                      worker.next_connection_id(), peer_address(&c->tcp_));
   c->session_->on_start();
   c->run_commands();
 }

@@ -8,6 +8,8 @@
 
 #include "core/net/uv_util.hpp"
 #include "core/net/worker.hpp"
+#include "core/proxy/host_policy.hpp"
+#include "core/tls/contexts.hpp"
 
 namespace flowscope::net {
 
@@ -15,18 +17,34 @@ namespace {
 
 class ProxyServerImpl final : public ProxyServer {
  public:
-  ProxyServerImpl(proxy::Config config, std::shared_ptr<flow::FlowSink> sink)
-      : config_(std::move(config)), sink_(std::move(sink)) {}
+  ProxyServerImpl(proxy::Config config, std::shared_ptr<flow::FlowSink> sink,
+                  std::shared_ptr<tls::CertificateSource> certificates)
+      : config_(std::move(config)), sink_(std::move(sink)), certificates_(std::move(certificates)) {}
   ~ProxyServerImpl() override { shutdown(); }
 
   Result<void> start() {
+    auto policy = proxy::HostPolicy::create(config_.ignore_hosts, config_.allow_hosts, config_.auto_passthrough);
+    if (!policy) return std::unexpected(policy.error());
+    policy_ = std::move(*policy);
+    if (certificates_) {
+      auto client_facing = tls::make_client_facing_context();
+      if (!client_facing) return std::unexpected(client_facing.error());
+      auto origin_facing = tls::make_origin_facing_context(
+          tls::UpstreamTlsOptions{config_.insecure, config_.upstream_ca, config_.client_cert});
+      if (!origin_facing) return std::unexpected(origin_facing.error());
+      client_facing_ = std::move(*client_facing);
+      origin_facing_ = std::move(*origin_facing);
+      interception_ = proxy::Interception{client_facing_.get(), origin_facing_.get(), certificates_.get(),
+                                          config_.insecure};
+    }
+    const proxy::Interception* interception = certificates_ ? &interception_ : nullptr;
     sockaddr_storage address;
     if (!parse_ip_literal(config_.listen_host, config_.listen_port, &address)) {
       return fail("--listen needs an IP address, e.g. 127.0.0.1:8080 or [::1]:8080 (got '" + config_.listen_host + "')");
     }
     unsigned threads = config_.threads != 0 ? config_.threads : std::max(1u, std::thread::hardware_concurrency());
     for (unsigned i = 0; i < threads; ++i) {
-      auto worker = std::make_unique<Worker>(config_, policy_, *sink_, connection_ids_);
+      auto worker = std::make_unique<Worker>(config_, *policy_, interception, *sink_, connection_ids_);
       auto port = worker->bind(reinterpret_cast<sockaddr*>(&address));
       if (!port) return std::unexpected(port.error());
       if (i == 0) {
@@ -75,7 +93,11 @@ class ProxyServerImpl final : public ProxyServer {
 
   proxy::Config config_;
   std::shared_ptr<flow::FlowSink> sink_;
-  proxy::BlindTunnelPolicy policy_;
+  std::shared_ptr<tls::CertificateSource> certificates_;
+  std::unique_ptr<proxy::HostPolicy> policy_;
+  tls::SslCtxPtr client_facing_;
+  tls::SslCtxPtr origin_facing_;
+  proxy::Interception interception_;
   std::atomic<std::uint64_t> connection_ids_{0};
   std::vector<std::unique_ptr<Worker>> workers_;
   std::uint16_t port_ = 0;
@@ -86,11 +108,12 @@ class ProxyServerImpl final : public ProxyServer {
 
 }  // namespace
 
-Result<std::unique_ptr<ProxyServer>> ProxyServer::start(proxy::Config config, std::shared_ptr<flow::FlowSink> sink) {
+Result<std::unique_ptr<ProxyServer>> ProxyServer::start(proxy::Config config, std::shared_ptr<flow::FlowSink> sink,
+                                                       std::shared_ptr<tls::CertificateSource> certificates) {
   // A peer that vanishes mid-write must be an error value, not a process-killing signal.
   std::signal(SIGPIPE, SIG_IGN);
   if (!sink) sink = std::make_shared<flow::MemorySink>();
-  auto server = std::make_unique<ProxyServerImpl>(std::move(config), std::move(sink));
+  auto server = std::make_unique<ProxyServerImpl>(std::move(config), std::move(sink), std::move(certificates));
   auto started = server->start();
   if (!started) return std::unexpected(started.error());
   return std::unique_ptr<ProxyServer>(std::move(server));

@@ -8,13 +8,17 @@
 #include "core/flow/sink.hpp"
 #include "core/proxy/config.hpp"
 #include "core/result.hpp"
+#include "core/tls/certificate_source.hpp"
 
 namespace flowscope::net {
 
 class ProxyServer {
  public:
   // Binds and starts the workers; returns once the proxy accepts connections.
-  static Result<std::unique_ptr<ProxyServer>> start(proxy::Config config, std::shared_ptr<flow::FlowSink> sink);
+  // With `certificates`, CONNECT tunnels are intercepted (subject to the host
+  // rules in `config`); without, every tunnel is blind.
+  static Result<std::unique_ptr<ProxyServer>> start(proxy::Config config, std::shared_ptr<flow::FlowSink> sink,
+                                                    std::shared_ptr<tls::CertificateSource> certificates = nullptr);
   virtual ~ProxyServer() = default;
 
   virtual std::uint16_t port() const = 0;

@@ -13,6 +13,7 @@
 #include "core/net/upstream_pool.hpp"
 #include "core/proxy/config.hpp"
 #include "core/proxy/connect_policy.hpp"
+#include "core/proxy/interception.hpp"
 #include "core/result.hpp"
 
 namespace flowscope::net {
@@ -21,8 +22,8 @@ class ClientConnection;
 
 class Worker {
  public:
-  Worker(const proxy::Config& config, const proxy::ConnectPolicy& policy, flow::FlowSink& sink,
-         std::atomic<std::uint64_t>& connection_ids);
+  Worker(const proxy::Config& config, proxy::ConnectPolicy& policy, const proxy::Interception* interception,
+         flow::FlowSink& sink, std::atomic<std::uint64_t>& connection_ids);
   ~Worker();
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
@@ -37,7 +38,8 @@ class Worker {
   // For ClientConnection, on the loop thread.
   uv_loop_t* loop() { return &loop_; }
   const proxy::Config& config() const { return config_; }
-  const proxy::ConnectPolicy& policy() const { return policy_; }
+  proxy::ConnectPolicy& policy() { return policy_; }
+  const proxy::Interception* interception() const { return interception_; }
   flow::FlowSink& sink() { return sink_; }
   UpstreamPool& pool() { return pool_; }
   std::uint64_t next_connection_id() { return ++connection_ids_; }
@@ -51,7 +53,8 @@ class Worker {
   void finish_if_drained();
 
   const proxy::Config& config_;
-  const proxy::ConnectPolicy& policy_;
+  proxy::ConnectPolicy& policy_;
+  const proxy::Interception* interception_;
   flow::FlowSink& sink_;
   std::atomic<std::uint64_t>& connection_ids_;
 

@@ -38,6 +38,14 @@ struct Config {
   std::uint64_t response_timeout_ms = 60'000;  // from request sent to response head
   std::uint64_t shutdown_grace_ms = 5'000;
 
+  // Interception (used when the proxy is given a certificate source).
+  std::vector<std::string> ignore_hosts;  // regexes: these hosts are tunnelled blind
+  std::vector<std::string> allow_hosts;   // regexes: when set, only these are intercepted
+  bool auto_passthrough = true;           // tunnel hosts whose clients refuse our certificate
+  bool insecure = false;                  // do not verify origin certificates
+  std::string upstream_ca;                // extra trusted CA file for origins
+  std::string client_cert;                // PEM (certificate + key) offered to origins that ask
+
   std::size_t max_head_bytes = 64 * 1024;
   std::size_t body_limit = 1024 * 1024;  // bytes of each body kept in a flow; 0 keeps all
 };

@@ -1,6 +1,7 @@
 #include "core/proxy/session.hpp"
 
 #include <chrono>
+#include <utility>
 
 #include "core/flow/body.hpp"
 #include "core/http/basic_auth.hpp"
@@ -41,10 +42,11 @@ Clock Clock::system() {
       }};
 }
 
-Session::Session(const Config& config, const ConnectPolicy& policy, Clock clock, std::uint64_t connection_id,
-                 std::string client_address)
+Session::Session(const Config& config, ConnectPolicy& policy, const Interception* interception, Clock clock,
+                 std::uint64_t connection_id, std::string client_address)
     : config_(config),
       policy_(policy),
+      interception_(interception),
       clock_(std::move(clock)),
       connection_id_(connection_id),
       client_address_(std::move(client_address)),
@@ -80,7 +82,33 @@ void Session::send(Side to, std::string bytes) {
       return;
     }
   }
+  std::optional<tls::Endpoint>& endpoint = to == Side::kClient ? client_tls_ : upstream_tls_;
+  if (endpoint) {
+    endpoint->send(bytes);
+    flush_tls(to);
+    return;
+  }
   emit(SendBytes{to, std::move(bytes)});
+}
+
+// Bytes queued while the upstream was connecting; they are in the replay copy already.
+void Session::flush_upstream_pending() {
+  if (upstream_pending_.empty()) return;
+  std::string pending = std::exchange(upstream_pending_, {});
+  if (upstream_tls_) {
+    upstream_tls_->send(pending);
+    flush_tls(Side::kUpstream);
+  } else {
+    emit(SendBytes{Side::kUpstream, std::move(pending)});
+  }
+}
+
+void Session::release_upstream(bool reusable) {
+  // Connections with TLS state in this session never go to the shared pool.
+  if (upstream_open_) emit(ReleaseUpstream{reusable && !upstream_tls_});
+  upstream_open_ = upstream_connected_ = false;
+  upstream_kept_ = false;
+  upstream_tls_.reset();
 }
 
 void Session::on_start() { emit(StartTimer{TimerKind::kIdle, config_.idle_timeout_ms}); }
@@ -88,12 +116,37 @@ void Session::on_start() { emit(StartTimer{TimerKind::kIdle, config_.idle_timeou
 // ---------------------------------------------------------------- client side
 
 void Session::on_client_data(std::string_view data) {
-  if (state_ == State::kClosed) return;
-  if (state_ == State::kTunnel) {
-    tunnel_client_data(data);
+  switch (state_) {
+    case State::kClosed:
+      return;
+    case State::kTunnel:
+      tunnel_client_data(data);
+      return;
+    case State::kSniffing:
+      client_buf_.append(data);
+      sniff_client();
+      return;
+    case State::kOriginTls:
+      client_buf_.append(data);  // handed to our TLS server once the origin answered
+      return;
+    case State::kClientTls:
+      client_tls_->receive(data);
+      on_client_tls_progress();
+      return;
+    default:
+      break;
+  }
+  if (client_tls_) {
+    client_tls_->receive(data);
+    flush_tls(Side::kClient);
+    client_plaintext_ready();
     return;
   }
-  client_buf_.append(data);
+  client_input(data);
+}
+
+void Session::client_input(std::string_view plaintext) {
+  client_buf_.append(plaintext);
   pump_client();
 }
 
@@ -114,8 +167,7 @@ void Session::pump_client() {
       // Checked before anything of this input is forwarded: a request whose head
       // and bad framing arrive together never reaches the origin.
       const auto& error = request_parser_.error();
-      if (exchange_ && upstream_open_) emit(ReleaseUpstream{false});
-      upstream_open_ = upstream_connected_ = false;
+      release_upstream(false);
       answer_error(error.http_status, "malformed request: " + error.message);
       return;
     }
@@ -172,6 +224,33 @@ bool Session::handle_request_head() {
   ex.request = std::move(head);
   state_ = State::kRequest;
 
+  if (inner_) {
+    // Inside an intercepted tunnel the client talks to the origin, not to us: no
+    // proxy authentication, and origin-form targets are the norm.
+    ex.flow.scheme = inner_->scheme;
+    ex.flow.server_address = inner_->server_address;
+    if (inner_->scheme == "https") {
+      ex.flow.tls = inner_->tls;
+      ex.flow.timings.tls = std::exchange(inner_->tls_ms, -1);
+    }
+    std::string absolute = ex.request.target;
+    if (!absolute.empty() && absolute.front() == '/') {
+      absolute = inner_->scheme + "://" + inner_->target.to_string() + absolute;
+    }
+    ex.flow.request.url = absolute;
+    auto url = http::parse_absolute_url(absolute);
+    if (!url) {
+      answer_error(400, "bad request target: " + url.error().message);
+      return false;
+    }
+    if (!inner_->refusal.empty()) {
+      answer_error(502, inner_->refusal);
+      return false;
+    }
+    start_forwarding(*url);
+    return true;
+  }
+
   if (!check_auth(ex.request)) return false;
 
   if (ex.request.method == "CONNECT") {
@@ -209,18 +288,23 @@ bool Session::handle_request_head() {
 void Session::start_forwarding(const http::AbsoluteUrl& url) {
   Exchange& ex = *exchange_;
   ex.url = url;
-  ex.flow.scheme = "http";
+  if (!inner_) ex.flow.scheme = "http";
   ex.upgrade_requested = http::is_websocket_upgrade(ex.request.headers);
   ex.request_framing = request_out_framing(ex.request);
-  const bool via_proxy = config_.upstream_proxy.has_value();
+  // Inside an intercepted tunnel the origin connection is ours alone and already
+  // speaks to the origin itself, so requests stay origin-form.
+  const bool via_proxy = config_.upstream_proxy.has_value() && !inner_;
   const std::string credentials = via_proxy ? config_.upstream_proxy->credentials : std::string();
+  ex.upstream_reused = upstream_kept_;
   send(Side::kUpstream, http::serialize(make_upstream_request(ex.request, url, via_proxy, credentials)));
 
   response_parser_ = std::make_unique<http::Parser>(http::MessageKind::kResponse);
   if (ex.request.method == "HEAD") response_parser_->expect_response_to_head();
   if (!upstream_open_) {
     upstream_open_ = true;
-    if (via_proxy) {
+    if (inner_) {
+      emit(OpenUpstream{inner_->target.host, inner_->target.port, false});
+    } else if (via_proxy) {
       emit(OpenUpstream{config_.upstream_proxy->host, config_.upstream_proxy->port, true});
     } else {
       emit(OpenUpstream{url.authority.host, url.authority.port, true});
@@ -272,6 +356,21 @@ void Session::finish_request(const http::Headers& trailers) {
 void Session::on_client_eof() {
   if (state_ == State::kClosed) return;
   client_eof_ = true;
+  if (state_ == State::kClientTls) {
+    client_tls_->receive_eof();
+    on_client_tls_progress();
+    return;
+  }
+  if (client_tls_ && state_ != State::kTunnel) {
+    client_tls_->receive_eof();
+    std::string plaintext = client_tls_->take_plaintext();
+    if (!plaintext.empty()) client_input(plaintext);
+    if (state_ == State::kClosed) return;
+  }
+  client_closed();
+}
+
+void Session::client_closed() {
   switch (state_) {
     case State::kTunnel:
       tunnel_side_closed(Side::kClient);
@@ -281,8 +380,7 @@ void Session::on_client_eof() {
       return;
     case State::kRequest:
       if (exchange_ && !exchange_->request_complete) {
-        if (upstream_open_) emit(ReleaseUpstream{false});
-        upstream_open_ = upstream_connected_ = false;
+        release_upstream(false);
         record_flow("client closed the connection before the request was complete");
         close_all();
       }
@@ -310,6 +408,27 @@ void Session::on_client_error(std::string_view message) {
 void Session::on_upstream_connected(const UpstreamInfo& info) {
   if (state_ == State::kClosed || !exchange_) return;
   Exchange& ex = *exchange_;
+  if (inner_ && state_ == State::kRequest) {
+    // A new connection inside an intercepted tunnel (the previous one closed).
+    if (config_.upstream_proxy) {
+      answer_error(502, "the origin closed the connection; reconnecting through --upstream-proxy inside an "
+                        "intercepted tunnel is not supported yet");
+      return;
+    }
+    ex.connected_us = now();
+    ex.flow.server_address = inner_->server_address = info.server_address;
+    if (inner_->scheme == "https") {
+      auto endpoint = tls::Endpoint::client(interception_->origin_facing, origin_host(), !interception_->insecure);
+      if (!endpoint) {
+        answer_error(502, endpoint.error().message);
+        return;
+      }
+      upstream_tls_.emplace(std::move(*endpoint));
+      upstream_tls_->start();
+      flush_tls(Side::kUpstream);
+      return;  // upstream_connected_ waits for the handshake
+    }
+  }
   upstream_connected_ = true;
   ex.connected_us = now();
   ex.upstream_reused = info.reused;
@@ -327,25 +446,24 @@ void Session::on_upstream_connected(const UpstreamInfo& info) {
       send(Side::kUpstream, make_connect_request(*ex.connect_target, config_.upstream_proxy->credentials));
       return;
     }
-    send(Side::kClient, "HTTP/1.1 200 Connection Established\r\n\r\n");
-    enter_tunnel({});
+    after_connect_established();
     return;
   }
 
-  if (!upstream_pending_.empty()) emit(SendBytes{Side::kUpstream, std::move(upstream_pending_)});
-  upstream_pending_.clear();
+  flush_upstream_pending();
   if (ex.request_complete) emit(StartTimer{TimerKind::kResponse, config_.response_timeout_ms});
   pump_client();
 }
 
 void Session::on_upstream_failed(const UpstreamFailure& failure) {
   if (state_ == State::kClosed) return;
-  upstream_open_ = upstream_connected_ = false;
+  upstream_open_ = upstream_connected_ = upstream_kept_ = false;
+  upstream_tls_.reset();
   upstream_pending_.clear();
   std::string where;
   if (exchange_ && exchange_->connect_target) where = exchange_->connect_target->to_string();
   if (exchange_ && exchange_->url) where = exchange_->url->authority.to_string();
-  if (config_.upstream_proxy) where = "upstream proxy " + config_.upstream_proxy->host + ":" +
+  if (config_.upstream_proxy && !inner_) where = "upstream proxy " + config_.upstream_proxy->host + ":" +
                                       std::to_string(config_.upstream_proxy->port);
   const int status = failure.kind == UpstreamFailureKind::kTimeout ? 504 : 502;
   answer_error(status, "cannot connect to " + where + ": " + failure.message);
@@ -357,26 +475,54 @@ void Session::on_upstream_data(std::string_view data) {
     tunnel_upstream_data(data);
     return;
   }
+  if (state_ == State::kSniffing) {
+    // The origin speaks before the client (SSH, SMTP, …): not for us to parse.
+    enter_tunnel(data);
+    return;
+  }
+  if (upstream_tls_) {
+    upstream_tls_->receive(data);
+    flush_tls(Side::kUpstream);
+    if (state_ == State::kOriginTls) {
+      on_origin_tls_progress();
+      return;
+    }
+    if (!upstream_tls_progress()) return;
+    std::string plaintext = upstream_tls_->take_plaintext();
+    const bool closed = upstream_tls_->state() == tls::EndpointState::kClosed;
+    if (!plaintext.empty()) upstream_input(plaintext);
+    if (closed && upstream_tls_) upstream_closed();
+    return;
+  }
+  upstream_input(data);
+}
+
+void Session::upstream_input(std::string_view data) {
+  if (state_ == State::kClosed) return;
   if (state_ == State::kProxyHandshake) {
     http::ParseOutput out = response_parser_->feed(data);
     if (out.status == http::ParseStatus::kUpgrade) {
-      send(Side::kClient, "HTTP/1.1 200 Connection Established\r\n\r\n");
-      enter_tunnel(data.substr(out.consumed));
+      response_parser_.reset();
+      if (out.consumed < data.size()) {
+        // The origin spoke first: a server-first protocol, relayed blind.
+        send(Side::kClient, "HTTP/1.1 200 Connection Established\r\n\r\n");
+        enter_tunnel(data.substr(out.consumed));
+      } else {
+        after_connect_established();
+      }
     } else if (out.status != http::ParseStatus::kNeedMore) {
       auto head = response_parser_->take_response_head();
       std::string why = out.status == http::ParseStatus::kError
                             ? response_parser_->error().message
                             : std::to_string(head.status) + " " + head.reason;
-      emit(ReleaseUpstream{false});
-      upstream_open_ = upstream_connected_ = false;
+      release_upstream(false);
       answer_error(502, "upstream proxy refused CONNECT: " + why);
     }
     return;
   }
   if (state_ != State::kRequest || !exchange_ || !response_parser_) {
     // Bytes nobody asked for: the connection cannot be trusted for reuse.
-    if (upstream_open_) emit(ReleaseUpstream{false});
-    upstream_open_ = upstream_connected_ = false;
+    release_upstream(false);
     return;
   }
   handle_response_output({}, data);
@@ -479,8 +625,11 @@ void Session::finish_response(const http::Headers& trailers, bool unsolicited_by
 
   const bool reusable = response_parser_->keep_alive() && ex.request_complete && !upstream_eof_ &&
                         !unsolicited_bytes && ex.flow.response->status != 101;
-  if (upstream_open_) emit(ReleaseUpstream{reusable});
-  upstream_open_ = upstream_connected_ = false;
+  if (inner_ && reusable) {
+    upstream_kept_ = true;  // the tunnel's origin connection serves the next request
+  } else {
+    release_upstream(reusable);
+  }
   if (!ex.request_complete) ex.close_client_after = true;
   record_flow();
   if (ex.upgrade_requested) request_parser_.resume_after_declined_upgrade();
@@ -508,12 +657,13 @@ bool Session::try_retry() {
     return false;
   }
   ex.retried = true;
-  upstream_pending_ = std::move(ex.replay);
-  ex.replay.clear();
+  upstream_pending_ = std::exchange(ex.replay, {});
   response_parser_ = std::make_unique<http::Parser>(http::MessageKind::kResponse);
   if (ex.request.method == "HEAD") response_parser_->expect_response_to_head();
   upstream_open_ = true;
-  if (config_.upstream_proxy) {
+  if (inner_) {
+    emit(OpenUpstream{inner_->target.host, inner_->target.port, false});
+  } else if (config_.upstream_proxy) {
     emit(OpenUpstream{config_.upstream_proxy->host, config_.upstream_proxy->port, false});
   } else {
     emit(OpenUpstream{ex.url->authority.host, ex.url->authority.port, false});
@@ -522,8 +672,7 @@ bool Session::try_retry() {
 }
 
 void Session::upstream_gone(std::string_view reason) {
-  if (upstream_open_) emit(ReleaseUpstream{false});
-  upstream_open_ = upstream_connected_ = false;
+  release_upstream(false);
   emit(StopTimer{TimerKind::kResponse});
   if (try_retry()) return;
   if (!exchange_->response_head_sent) {
@@ -537,6 +686,22 @@ void Session::upstream_gone(std::string_view reason) {
 
 void Session::on_upstream_eof() {
   if (state_ == State::kClosed) return;
+  if (upstream_tls_) {
+    upstream_tls_->receive_eof();
+    flush_tls(Side::kUpstream);
+    if (state_ == State::kOriginTls) {
+      on_origin_tls_progress();
+      return;
+    }
+    if (!upstream_tls_progress()) return;
+    std::string plaintext = upstream_tls_->take_plaintext();
+    if (!plaintext.empty()) upstream_input(plaintext);
+    if (state_ == State::kClosed) return;
+  }
+  upstream_closed();
+}
+
+void Session::upstream_closed() {
   upstream_eof_ = true;
   switch (state_) {
     case State::kTunnel:
@@ -544,11 +709,18 @@ void Session::on_upstream_eof() {
       return;
     case State::kConnecting:
     case State::kProxyHandshake:
-      upstream_open_ = upstream_connected_ = false;
+      release_upstream(false);
       answer_error(502, "upstream proxy closed the connection during CONNECT");
       return;
+    case State::kAwaitHead:
+      // The tunnel's idle origin connection closed: the next request reconnects.
+      release_upstream(false);
+      upstream_eof_ = false;
+      return;
     case State::kRequest:
-      if (exchange_ && response_parser_) {
+      if (exchange_ && !upstream_connected_ && upstream_open_ && inner_) {
+        upstream_gone("the origin closed the connection during the TLS handshake");
+      } else if (exchange_ && response_parser_) {
         http::ParseOutput out = response_parser_->finish();
         if (out.status == http::ParseStatus::kComplete && exchange_->response_head_sent) {
           handle_response_output(out, {});
@@ -574,10 +746,12 @@ void Session::on_upstream_error(std::string_view message) {
     upstream_gone("upstream connection error: " + std::string(message));
     return;
   }
-  if (state_ == State::kConnecting || state_ == State::kProxyHandshake) {
-    upstream_open_ = upstream_connected_ = false;
+  if (state_ == State::kConnecting || state_ == State::kProxyHandshake || state_ == State::kOriginTls) {
+    release_upstream(false);
     answer_error(502, "upstream connection error: " + std::string(message));
+    return;
   }
+  if (state_ == State::kAwaitHead) release_upstream(false);
 }
 
 // --------------------------------------------------------------------- timers
@@ -596,8 +770,7 @@ void Session::on_timer(TimerKind kind) {
       return;
     case TimerKind::kResponse:
       if (state_ == State::kRequest && exchange_ && !exchange_->response_head_sent) {
-        if (upstream_open_) emit(ReleaseUpstream{false});
-        upstream_open_ = upstream_connected_ = false;
+        release_upstream(false);
         answer_error(504, "no response from upstream within " + std::to_string(config_.response_timeout_ms) + " ms");
       }
       return;
@@ -613,10 +786,6 @@ void Session::on_shutdown() {
 
 void Session::enter_tunnel(std::string_view upstream_leftover) {
   Exchange& ex = *exchange_;
-  if (ex.connect_target && policy_.decide(*ex.connect_target) == TunnelMode::kIntercept) {
-    // Interception is not available yet; the policy may only ask for it once
-    // core/tls exists. Until then a blind tunnel is the honest fallback.
-  }
   state_ = State::kTunnel;
   response_parser_.reset();
   ex.connected_us = ex.connected_us ? ex.connected_us : now();
@@ -652,8 +821,7 @@ void Session::finish_tunnel(std::string_view error) {
   Exchange& ex = *exchange_;
   ex.flow.tunnel->duration_ms = elapsed_ms(ex.started_us, now());
   record_flow(std::string(error));
-  if (upstream_open_) emit(ReleaseUpstream{false});
-  upstream_open_ = upstream_connected_ = false;
+  release_upstream(false);
   close_all();
 }
 
@@ -683,8 +851,7 @@ void Session::answer_error(int status, std::string_view message, const http::Hea
   std::string error(message);
   while (!error.empty() && error.back() == '\n') error.pop_back();
   record_flow(std::move(error));
-  if (upstream_open_) emit(ReleaseUpstream{false});
-  upstream_open_ = upstream_connected_ = false;
+  release_upstream(false);
   close_all();
 }
 
@@ -697,6 +864,10 @@ void Session::record_flow(std::string error) {
 
 void Session::close_all() {
   if (state_ == State::kClosed) return;
+  if (client_tls_ && client_tls_->state() == tls::EndpointState::kEstablished) {
+    client_tls_->close();
+    flush_tls(Side::kClient);
+  }
   state_ = State::kClosed;
   emit(CloseConnection{});
 }

@@ -11,6 +11,9 @@
 //    client_buf_ (unparsed client bytes) and upstream_pending_ (bytes for an
 //    upstream that is still connecting); wants_client_reads() turns false when
 //    either passes kHighWater, which the driver honours by pausing reads.
+//  * Inside an intercepted tunnel the same HTTP logic runs on plaintext: send()
+//    encrypts through client_tls_/upstream_tls_, and received ciphertext is
+//    decrypted before it reaches client_buf_ or the response parser.
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -25,7 +28,9 @@
 #include "core/proxy/commands.hpp"
 #include "core/proxy/config.hpp"
 #include "core/proxy/connect_policy.hpp"
+#include "core/proxy/interception.hpp"
 #include "core/proxy/rewrite.hpp"
+#include "core/tls/endpoint.hpp"
 
 namespace flowscope::proxy {
 
@@ -39,8 +44,8 @@ class Session {
  public:
   static constexpr std::size_t kHighWater = 256 * 1024;
 
-  Session(const Config& config, const ConnectPolicy& policy, Clock clock, std::uint64_t connection_id,
-          std::string client_address);
+  Session(const Config& config, ConnectPolicy& policy, const Interception* interception, Clock clock,
+          std::uint64_t connection_id, std::string client_address);
 
   // Events from the driver.
   void on_start();
@@ -66,8 +71,21 @@ class Session {
     kRequest,          // a request is being forwarded (head done, maybe body in flight)
     kConnecting,       // CONNECT: waiting for the upstream (or next proxy) connection
     kProxyHandshake,   // CONNECT via --upstream-proxy: waiting for its answer
+    kSniffing,         // after the 200: is the client speaking TLS, HTTP or else?
+    kOriginTls,        // ClientHello held while we handshake with the origin
+    kClientTls,        // handshaking with the client, with a minted certificate
     kTunnel,           // blind relay
     kClosed,
+  };
+
+  // HTTP inside an intercepted CONNECT tunnel: every request goes to `target`.
+  struct Inner {
+    http::Authority target;
+    std::string scheme;  // "https", or "http" for plain HTTP sent into the tunnel
+    std::string server_address;
+    flow::Tls tls;              // copied into each flow (https only)
+    double tls_ms = -1;         // origin handshake time, reported once
+    std::string refusal;        // set when the origin's certificate failed: every request gets 502
   };
 
   struct Exchange {
@@ -106,6 +124,18 @@ class Session {
   bool try_retry();
   void enter_tunnel(std::string_view upstream_leftover);
 
+  // Interception steps (session_intercept.cpp).
+  void after_connect_established();
+  void sniff_client();
+  void start_origin_tls(const std::string& sni);
+  void on_origin_tls_progress();
+  void on_client_tls_progress();
+  void client_plaintext_ready();
+  bool upstream_tls_progress();
+  void flush_tls(Side side);
+  flow::Tls describe_origin_tls() const;
+  std::string origin_host() const;
+
   // Tunnel steps.
   void tunnel_client_data(std::string_view data);
   void tunnel_upstream_data(std::string_view data);
@@ -116,6 +146,12 @@ class Session {
   void answer_error(int status, std::string_view message, const http::Headers& extra = {});
   void record_flow(std::string error = {});
   void close_all();
+  void release_upstream(bool reusable);
+  void flush_upstream_pending();
+  void client_input(std::string_view plaintext);
+  void client_closed();
+  void upstream_input(std::string_view plaintext);
+  void upstream_closed();
   void after_exchange();
   bool check_auth(const http::RequestHead& head);
 
@@ -125,7 +161,8 @@ class Session {
   std::int64_t now() const { return clock_.monotonic_us(); }
 
   const Config& config_;
-  const ConnectPolicy& policy_;
+  ConnectPolicy& policy_;
+  const Interception* interception_;
   Clock clock_;
   std::uint64_t connection_id_;
   std::string client_address_;
@@ -143,6 +180,13 @@ class Session {
   bool draining_ = false;
   bool header_timer_running_ = false;
   std::optional<Exchange> exchange_;
+  std::optional<Inner> inner_;
+  std::optional<tls::Endpoint> client_tls_;
+  std::optional<tls::Endpoint> upstream_tls_;
+  std::shared_ptr<const void> leaf_owner_;  // keeps the minted certificate alive
+  std::string sni_;
+  std::int64_t origin_tls_started_us_ = 0;
+  bool upstream_kept_ = false;  // the upstream connection served an earlier exchange
 
   std::vector<Command> commands_;
 };

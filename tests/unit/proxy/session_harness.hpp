@@ -11,7 +11,12 @@ namespace flowscope::proxy::testing {
 
 class SessionHarness {
  public:
-  explicit SessionHarness(Config config = {}) : config_(std::move(config)), session_(make_session()) {
+  explicit SessionHarness(Config config = {}, const Interception* interception = nullptr,
+                          ConnectPolicy* policy = nullptr)
+      : config_(std::move(config)),
+        interception_(interception),
+        policy_(policy ? policy : &blind_),
+        session_(make_session()) {
     session_.on_start();
     collect();
   }
@@ -64,7 +69,7 @@ class SessionHarness {
  private:
   Session make_session() {
     Clock clock{[this] { return now_us_; }, [] { return std::int64_t{1'700'000'000'000'000}; }};
-    return Session(config_, policy_, clock, 7, "127.0.0.1:50000");
+    return Session(config_, *policy_, interception_, clock, 7, "127.0.0.1:50000");
   }
 
   void collect() {
@@ -77,7 +82,9 @@ class SessionHarness {
   }
 
   Config config_;
-  BlindTunnelPolicy policy_;
+  const Interception* interception_;
+  BlindTunnelPolicy blind_;
+  ConnectPolicy* policy_;
   std::int64_t now_us_ = 1'000'000;
   Session session_;
   std::vector<Command> log_;

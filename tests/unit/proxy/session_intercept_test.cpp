@@ -1,0 +1,198 @@
+// Interception through proxy::Session, with real TLS endpoints on both sides, all
+// in memory: a client Endpoint plays the browser, a server Endpoint the origin.
+#include <gtest/gtest.h>
+
+#include "core/proxy/host_policy.hpp"
+#include "core/tls/contexts.hpp"
+#include "session_harness.hpp"
+#include "tests/unit/tls/self_signed.hpp"
+
+namespace flowscope::proxy::testing {
+namespace {
+
+using tls::Endpoint;
+using tls::EndpointState;
+
+// Mints a self-signed certificate per name and remembers what it was asked.
+class FakeCertificates : public tls::CertificateSource {
+ public:
+  Result<tls::LeafCertificate> leaf_for(const std::string& name, X509* upstream) override {
+    names.push_back(name);
+    saw_upstream = upstream != nullptr;
+    auto identity = std::make_shared<tls::testing::SelfSigned>(tls::testing::make_self_signed(name));
+    last = identity;
+    return tls::LeafCertificate{identity->cert.get(), identity->key.get(), identity};
+  }
+  std::vector<std::string> names;
+  bool saw_upstream = false;
+  std::shared_ptr<tls::testing::SelfSigned> last;
+};
+
+class SessionIntercept : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    origin_identity_ = tls::testing::make_self_signed("origin.test");
+    client_facing_ = std::move(*tls::make_client_facing_context());
+    origin_facing_ = std::move(*tls::make_origin_facing_context({}));
+    policy_ = std::move(*HostPolicy::create({}, {}, true));
+  }
+
+  void trust_origin() {
+    X509_STORE_add_cert(SSL_CTX_get_cert_store(origin_facing_.get()), origin_identity_.cert.get());
+  }
+
+  void start(bool client_trusts_leaf = true) {
+    interception_ = Interception{client_facing_.get(), origin_facing_.get(), &certificates_, false};
+    harness_.emplace(Config{}, &interception_, policy_.get());
+    harness_->client("CONNECT origin.test:443 HTTP/1.1\r\nHost: origin.test:443\r\n\r\n");
+    harness_->connected();
+    ASSERT_EQ(harness_->take_client_bytes(), "HTTP/1.1 200 Connection Established\r\n\r\n");
+
+    browser_ctx_.reset(SSL_CTX_new(TLS_client_method()));
+    SSL_CTX_set_verify(browser_ctx_.get(), SSL_VERIFY_PEER, nullptr);
+    browser_.emplace(std::move(*Endpoint::client(browser_ctx_.get(), "origin.test", true)));
+    origin_.emplace(std::move(*Endpoint::server(client_facing_.get(), origin_identity_.cert.get(),
+                                                origin_identity_.key.get())));
+    browser_->start();
+    harness_->client(browser_->take_ciphertext());
+    // The origin handshake runs first; the leaf can only be minted after it.
+    pump_origin();
+    ASSERT_FALSE(certificates_.names.empty());
+    if (client_trusts_leaf) {
+      X509_STORE_add_cert(SSL_CTX_get_cert_store(browser_ctx_.get()), certificates_.last->cert.get());
+    }
+    pump();
+  }
+
+  void pump_origin() {
+    for (int i = 0; i < 20; ++i) {
+      std::string to_origin = harness_->take_upstream_bytes();
+      std::string from_origin = origin_->take_ciphertext();
+      if (to_origin.empty() && from_origin.empty()) return;
+      if (!to_origin.empty()) origin_->receive(to_origin);
+      if (!from_origin.empty()) harness_->upstream(from_origin);
+      from_origin = origin_->take_ciphertext();
+      if (!from_origin.empty()) harness_->upstream(from_origin);
+    }
+  }
+
+  void pump() {
+    for (int i = 0; i < 30; ++i) {
+      bool moved = false;
+      if (std::string b = harness_->take_client_bytes(); !b.empty()) browser_->receive(b), moved = true;
+      if (std::string b = browser_->take_ciphertext(); !b.empty()) harness_->client(b), moved = true;
+      if (std::string b = harness_->take_upstream_bytes(); !b.empty()) origin_->receive(b), moved = true;
+      if (std::string b = origin_->take_ciphertext(); !b.empty()) harness_->upstream(b), moved = true;
+      if (!moved) return;
+    }
+  }
+
+  tls::testing::SelfSigned origin_identity_;
+  tls::SslCtxPtr client_facing_;
+  tls::SslCtxPtr origin_facing_;
+  tls::SslCtxPtr browser_ctx_;
+  std::unique_ptr<HostPolicy> policy_;
+  FakeCertificates certificates_;
+  Interception interception_;
+  std::optional<SessionHarness> harness_;
+  std::optional<Endpoint> browser_;
+  std::optional<Endpoint> origin_;
+};
+
+TEST_F(SessionIntercept, DecryptsRequestAndResponse) {
+  trust_origin();
+  start();
+  ASSERT_EQ(browser_->state(), EndpointState::kEstablished) << browser_->error();
+  EXPECT_EQ(certificates_.names, std::vector<std::string>{"origin.test"});
+  EXPECT_TRUE(certificates_.saw_upstream);  // the leaf copies the origin's names
+
+  browser_->send("GET /secret?x=1 HTTP/1.1\r\nHost: origin.test\r\n\r\n");
+  pump();
+  EXPECT_EQ(origin_->take_plaintext(), "GET /secret?x=1 HTTP/1.1\r\nHost: origin.test\r\n\r\n");
+  origin_->send("HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nsecret");
+  pump();
+  EXPECT_EQ(browser_->take_plaintext(), "HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nsecret");
+
+  auto flows = harness_->flows();
+  ASSERT_EQ(flows.size(), 1u);  // the CONNECT itself is not a flow
+  EXPECT_EQ(flows[0].scheme, "https");
+  EXPECT_EQ(flows[0].request.url, "https://origin.test:443/secret?x=1");
+  EXPECT_EQ(flows[0].response->body.data, "secret");
+  ASSERT_TRUE(flows[0].tls);
+  EXPECT_EQ(flows[0].tls->sni, "origin.test");
+  EXPECT_EQ(flows[0].tls->upstream_verify, "ok");
+  EXPECT_EQ(flows[0].tls->client.version, "TLSv1.3");
+  EXPECT_EQ(flows[0].tls->server.alpn, "http/1.1");
+  EXPECT_NE(flows[0].tls->server_cert_subject.find("origin.test"), std::string::npos);
+
+  // A second request reuses the tunnel's origin connection.
+  browser_->send("GET /again HTTP/1.1\r\nHost: origin.test\r\n\r\n");
+  pump();
+  EXPECT_EQ(origin_->take_plaintext(), "GET /again HTTP/1.1\r\nHost: origin.test\r\n\r\n");
+  EXPECT_EQ(harness_->count<OpenUpstream>(), 1u);
+}
+
+TEST_F(SessionIntercept, UntrustedOriginGets502WithTheReason) {
+  start();  // the origin's self-signed certificate is not trusted
+  ASSERT_EQ(browser_->state(), EndpointState::kEstablished) << browser_->error();
+  browser_->send("GET / HTTP/1.1\r\nHost: origin.test\r\n\r\n");
+  pump();
+  const std::string answer = browser_->take_plaintext();
+  EXPECT_TRUE(answer.starts_with("HTTP/1.1 502 Bad Gateway\r\n")) << answer;
+  EXPECT_NE(answer.find("self-signed certificate"), std::string::npos) << answer;
+  EXPECT_NE(answer.find("--insecure"), std::string::npos);
+  auto flows = harness_->flows();
+  ASSERT_EQ(flows.size(), 1u);
+  EXPECT_EQ(flows[0].tls->upstream_verify, "self-signed certificate");
+  EXPECT_EQ(origin_->take_plaintext(), "");  // nothing was forwarded
+}
+
+TEST_F(SessionIntercept, ClientRefusingOurCertificateIsRecordedAndPassedThrough) {
+  trust_origin();
+  start(/*client_trusts_leaf=*/false);
+  EXPECT_EQ(browser_->state(), EndpointState::kFailed);
+  EXPECT_TRUE(harness_->closed());
+  auto flows = harness_->flows();
+  ASSERT_EQ(flows.size(), 1u);
+  EXPECT_NE(flows[0].error.find("refused flowscope's certificate"), std::string::npos) << flows[0].error;
+  EXPECT_NE(flows[0].error.find("tunnelled blind from now on"), std::string::npos) << flows[0].error;
+  EXPECT_EQ(policy_->decide("origin.test", ""), TunnelMode::kBlind);
+}
+
+TEST_F(SessionIntercept, IgnoredHostIsTunnelledBlind) {
+  policy_ = std::move(*HostPolicy::create({"^origin\\.test$"}, {}, true));
+  interception_ = Interception{client_facing_.get(), origin_facing_.get(), &certificates_, false};
+  SessionHarness h(Config{}, &interception_, policy_.get());
+  h.client("CONNECT origin.test:443 HTTP/1.1\r\n\r\n");
+  h.connected();
+  h.client("\x16\x03\x01 raw bytes");
+  EXPECT_EQ(h.take_upstream_bytes(), "\x16\x03\x01 raw bytes");
+  EXPECT_TRUE(certificates_.names.empty());
+}
+
+TEST_F(SessionIntercept, PlainHttpInsideTheTunnelIsParsed) {
+  interception_ = Interception{client_facing_.get(), origin_facing_.get(), &certificates_, false};
+  SessionHarness h(Config{}, &interception_, policy_.get());
+  h.client("CONNECT origin.test:80 HTTP/1.1\r\n\r\n");
+  h.connected();
+  h.take_client_bytes();
+  h.client("GET /plain HTTP/1.1\r\nHost: origin.test\r\n\r\n");
+  EXPECT_EQ(h.take_upstream_bytes(), "GET /plain HTTP/1.1\r\nHost: origin.test\r\n\r\n");
+  h.upstream("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+  EXPECT_EQ(h.flows()[0].request.url, "http://origin.test:80/plain");
+}
+
+TEST_F(SessionIntercept, ServerFirstProtocolIsRelayedBlind) {
+  interception_ = Interception{client_facing_.get(), origin_facing_.get(), &certificates_, false};
+  SessionHarness h(Config{}, &interception_, policy_.get());
+  h.client("CONNECT origin.test:22 HTTP/1.1\r\n\r\n");
+  h.connected();
+  h.take_client_bytes();
+  h.upstream("SSH-2.0-OpenSSH_9.2\r\n");
+  EXPECT_EQ(h.take_client_bytes(), "SSH-2.0-OpenSSH_9.2\r\n");
+  h.client("SSH-2.0-client\r\n");
+  EXPECT_EQ(h.take_upstream_bytes(), "SSH-2.0-client\r\n");
+}
+
+}  // namespace
+}  // namespace flowscope::proxy::testing
