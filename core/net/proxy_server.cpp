@@ -18,8 +18,11 @@ namespace {
 class ProxyServerImpl final : public ProxyServer {
  public:
   ProxyServerImpl(proxy::Config config, std::shared_ptr<flow::FlowSink> sink,
-                  std::shared_ptr<tls::CertificateSource> certificates)
-      : config_(std::move(config)), sink_(std::move(sink)), certificates_(std::move(certificates)) {}
+                  std::shared_ptr<tls::CertificateSource> certificates, std::shared_ptr<const proxy::CaDownloads> downloads)
+      : config_(std::move(config)),
+        sink_(std::move(sink)),
+        certificates_(std::move(certificates)),
+        downloads_(std::move(downloads)) {}
   ~ProxyServerImpl() override { shutdown(); }
 
   Result<void> start() {
@@ -35,7 +38,7 @@ class ProxyServerImpl final : public ProxyServer {
       client_facing_ = std::move(*client_facing);
       origin_facing_ = std::move(*origin_facing);
       interception_ = proxy::Interception{client_facing_.get(), origin_facing_.get(), certificates_.get(),
-                                          config_.insecure};
+                                          config_.insecure, downloads_.get()};
     }
     const proxy::Interception* interception = certificates_ ? &interception_ : nullptr;
     sockaddr_storage address;
@@ -94,6 +97,7 @@ class ProxyServerImpl final : public ProxyServer {
   proxy::Config config_;
   std::shared_ptr<flow::FlowSink> sink_;
   std::shared_ptr<tls::CertificateSource> certificates_;
+  std::shared_ptr<const proxy::CaDownloads> downloads_;
   std::unique_ptr<proxy::HostPolicy> policy_;
   tls::SslCtxPtr client_facing_;
   tls::SslCtxPtr origin_facing_;
@@ -109,11 +113,13 @@ class ProxyServerImpl final : public ProxyServer {
 }  // namespace
 
 Result<std::unique_ptr<ProxyServer>> ProxyServer::start(proxy::Config config, std::shared_ptr<flow::FlowSink> sink,
-                                                       std::shared_ptr<tls::CertificateSource> certificates) {
+                                                       std::shared_ptr<tls::CertificateSource> certificates,
+                                                       std::shared_ptr<const proxy::CaDownloads> downloads) {
   // A peer that vanishes mid-write must be an error value, not a process-killing signal.
   std::signal(SIGPIPE, SIG_IGN);
   if (!sink) sink = std::make_shared<flow::MemorySink>();
-  auto server = std::make_unique<ProxyServerImpl>(std::move(config), std::move(sink), std::move(certificates));
+  auto server = std::make_unique<ProxyServerImpl>(std::move(config), std::move(sink), std::move(certificates),
+                                                  std::move(downloads));
   auto started = server->start();
   if (!started) return std::unexpected(started.error());
   return std::unique_ptr<ProxyServer>(std::move(server));

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/flow/sink.hpp"
+#include "core/proxy/ca_page.hpp"
 #include "core/proxy/config.hpp"
 #include "core/result.hpp"
 #include "core/tls/certificate_source.hpp"
@@ -17,8 +18,10 @@ class ProxyServer {
   // Binds and starts the workers; returns once the proxy accepts connections.
   // With `certificates`, CONNECT tunnels are intercepted (subject to the host
   // rules in `config`); without, every tunnel is blind.
+  // `downloads` is what http://cert.flowscope/ serves.
   static Result<std::unique_ptr<ProxyServer>> start(proxy::Config config, std::shared_ptr<flow::FlowSink> sink,
-                                                    std::shared_ptr<tls::CertificateSource> certificates = nullptr);
+                                                    std::shared_ptr<tls::CertificateSource> certificates = nullptr,
+                                                    std::shared_ptr<const proxy::CaDownloads> downloads = nullptr);
   virtual ~ProxyServer() = default;
 
   virtual std::uint16_t port() const = 0;

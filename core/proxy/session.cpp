@@ -180,8 +180,10 @@ void Session::pump_client() {
 
     switch (out.status) {
       case http::ParseStatus::kComplete:
+        // Consumed first: finishing may answer at once and parse the next request.
+        client_buf_.erase(0, out.consumed);
         finish_request(out.trailers);
-        break;
+        continue;
       case http::ParseStatus::kUpgrade:
         // CONNECT (tunnel pending) or an Upgrade request (101 pending): either way
         // the request itself is complete and later bytes belong to the new protocol.
@@ -277,6 +279,11 @@ bool Session::handle_request_head() {
     answer_error(400, "bad request target: " + url.error().message);
     return false;
   }
+  if (interception_ && interception_->downloads && http::iequals(url->authority.host, kCaPageHost)) {
+    ex.local = answer_ca_page(*interception_->downloads, url->path_and_query);
+    ex.flow.scheme = "http";
+    return true;  // answered once the request has been read
+  }
   if (url->scheme != "http") {
     answer_error(400, "https:// URLs go through CONNECT; this proxy does not originate TLS for absolute-form requests");
     return false;
@@ -329,6 +336,7 @@ void Session::start_connect(const http::Authority& target) {
 void Session::forward_request_body(std::string_view piece) {
   Exchange& ex = *exchange_;
   flow::append_limited(ex.flow.request.body, piece, config_.body_limit);
+  if (ex.local) return;
   if (ex.request_framing == OutFraming::kChunked) {
     std::string framed;
     framed.reserve(piece.size() + 16);
@@ -341,6 +349,10 @@ void Session::forward_request_body(std::string_view piece) {
 
 void Session::finish_request(const http::Headers& trailers) {
   Exchange& ex = *exchange_;
+  if (ex.local) {
+    answer_locally(*ex.local);
+    return;
+  }
   if (ex.request_framing == OutFraming::kChunked) {
     std::string last;
     http::append_last_chunk(last, trailers);
@@ -853,6 +865,23 @@ void Session::answer_error(int status, std::string_view message, const http::Hea
   record_flow(std::move(error));
   release_upstream(false);
   close_all();
+}
+
+// An answer the proxy itself owns (the CA page): recorded, and the connection stays.
+void Session::answer_locally(const CaPageAnswer& answer) {
+  Exchange& ex = *exchange_;
+  http::ResponseHead head;
+  head.status = answer.status;
+  head.reason = std::string(http::reason_phrase(answer.status));
+  head.headers = answer.headers;
+  head.headers.add("Content-Length", std::to_string(answer.body.size()));
+  ex.flow.response = flow::Response{head.status, head.reason, "HTTP/1.1", head.headers, {}};
+  flow::append_limited(ex.flow.response->body, answer.body, config_.body_limit);
+  ex.close_client_after = !client_wants_keep_alive(ex.request);
+  if (ex.close_client_after) head.headers.add("Connection", "close");
+  send(Side::kClient, http::serialize(head) + answer.body);
+  record_flow();
+  after_exchange();
 }
 
 void Session::record_flow(std::string error) {

@@ -102,6 +102,7 @@ class Session {
     bool close_client_after = false;
     bool upgrade_requested = false;
     bool recorded = false;
+    std::optional<CaPageAnswer> local;  // answered by the proxy itself (cert.flowscope)
     std::string replay;  // the whole request as sent, while small: for one retry on a stale pooled connection
     std::int64_t started_us = 0;
     std::int64_t connected_us = 0;
@@ -145,6 +146,7 @@ class Session {
   // Answers the proxy generates itself.
   void answer_error(int status, std::string_view message, const http::Headers& extra = {});
   void record_flow(std::string error = {});
+  void answer_locally(const CaPageAnswer& answer);
   void close_all();
   void release_upstream(bool reusable);
   void flush_upstream_pending();

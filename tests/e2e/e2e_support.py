@@ -933,9 +933,13 @@ class E2ETestCase(unittest.TestCase):
             except Exception:
                 pass
 
+    # Extra options for every proxy a test class starts; blind-tunnel tests set
+    # ("--no-intercept",) so that clients see the origin's own certificate.
+    proxy_defaults = ()
+
     def start_proxy(self, *options):
         try:
-            p = Flowscope(*options)
+            p = Flowscope(*self.proxy_defaults, *options)
         except FlowscopeError as e:
             self.fail(str(e))
         self._proxies.append(p)

@@ -27,6 +27,9 @@ ROUTES = {"/big": big_route, "/echo-sha": e2e.echo_sha_route}
 
 
 class CurlTunnelTest(e2e.E2ETestCase):
+    # These tests check the blind tunnel; interception has its own tests.
+    proxy_defaults = ("--no-intercept",)
+
 
     def setUp(self):
         super().setUp()

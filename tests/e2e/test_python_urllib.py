@@ -33,6 +33,9 @@ ROUTES = {"/json": json_route, "/missing": missing_route}
 
 
 class PythonUrllibTest(e2e.E2ETestCase):
+    # These tests check the blind tunnel; interception has its own tests.
+    proxy_defaults = ("--no-intercept",)
+
 
     def setUp(self):
         super().setUp()
