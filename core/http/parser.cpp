@@ -245,10 +245,9 @@ void Parser::reset() {
 }
 
 void Parser::resume_after_declined_upgrade() {
-  if (!upgraded_) return;
-  upgraded_ = false;
-  paused_ = false;
-  llhttp_resume_after_upgrade(&parser_);
+  // The upgrade request was a complete message, so starting over loses nothing;
+  // llhttp_resume_after_upgrade would not clear the pause we put on that message.
+  if (upgraded_) reset();
 }
 
 }  // namespace flowscope::http

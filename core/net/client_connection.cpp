@@ -245,6 +245,10 @@ void ClientConnection::shutdown() {
 }
 
 void ClientConnection::force_close() {
+  if (session_ && !closing_) {
+    session_->on_abort("flowscope shut down before the exchange finished");
+    run_commands();  // records the flow; the close it asks for is made hard below
+  }
   release_upstream(false);
   closing_ = true;
   close_handles();

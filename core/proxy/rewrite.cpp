@@ -8,12 +8,35 @@ namespace flowscope::proxy {
 
 namespace {
 
-void set_framing(http::Headers& headers, OutFraming framing, std::uint64_t length) {
+// The transfer-codings other than the final "chunked" (e.g. "gzip" of "gzip, chunked"):
+// they describe the body bytes, which we forward untouched, so they must survive.
+std::string codings_before_chunked(const http::Headers& headers) {
+  std::string out;
+  for (auto value : headers.find_all("Transfer-Encoding")) {
+    std::string_view rest = value;
+    while (!rest.empty()) {
+      auto comma = rest.find(',');
+      std::string_view token = rest.substr(0, comma);
+      while (!token.empty() && (token.front() == ' ' || token.front() == '\t')) token.remove_prefix(1);
+      while (!token.empty() && (token.back() == ' ' || token.back() == '\t')) token.remove_suffix(1);
+      if (!token.empty() && !http::iequals(token, "chunked")) {
+        if (!out.empty()) out += ", ";
+        out += token;
+      }
+      if (comma == std::string_view::npos) break;
+      rest.remove_prefix(comma + 1);
+    }
+  }
+  return out;
+}
+
+void set_framing(http::Headers& headers, OutFraming framing, std::uint64_t length, const std::string& codings) {
   if (framing == OutFraming::kAsReceived) return;
   headers.remove("Content-Length");
   headers.remove("Transfer-Encoding");
   if (framing == OutFraming::kContentLength) headers.add("Content-Length", std::to_string(length));
-  if (framing == OutFraming::kChunked) headers.add("Transfer-Encoding", "chunked");
+  if (framing == OutFraming::kChunked) headers.add("Transfer-Encoding", codings.empty() ? "chunked" : codings + ", chunked");
+  if (framing == OutFraming::kUntilClose && !codings.empty()) headers.add("Transfer-Encoding", codings);
 }
 
 }  // namespace
@@ -40,7 +63,7 @@ http::RequestHead make_upstream_request(const http::RequestHead& client_request,
   if (framing == OutFraming::kAsReceived) framing = OutFraming::kContentLength;
   const bool has_body = client_request.framing != http::BodyFraming::kNone;
   if (has_body || client_request.headers.find("Content-Length") != nullptr) {
-    set_framing(out.headers, framing, client_request.content_length);
+    set_framing(out.headers, framing, client_request.content_length, codings_before_chunked(client_request.headers));
   }
 
   // RFC 9112 §3.2.2: a proxy replaces Host with the authority of the absolute-form target.
@@ -76,7 +99,8 @@ http::ResponseHead make_client_response(const http::ResponseHead& upstream_respo
     if (length) out.headers.add("Content-Length", kept);
   } else {
     http::strip_hop_by_hop(out.headers, switching);
-    set_framing(out.headers, framing, upstream_response.content_length);
+    set_framing(out.headers, framing, upstream_response.content_length,
+                codings_before_chunked(upstream_response.headers));
   }
   if (close_client && !switching) {
     out.headers.add("Connection", "close");

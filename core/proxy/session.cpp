@@ -296,7 +296,6 @@ void Session::start_forwarding(const http::AbsoluteUrl& url) {
   Exchange& ex = *exchange_;
   ex.url = url;
   if (!inner_) ex.flow.scheme = "http";
-  ex.upgrade_requested = http::is_websocket_upgrade(ex.request.headers);
   ex.request_framing = request_out_framing(ex.request);
   // Inside an intercepted tunnel the origin connection is ours alone and already
   // speaks to the origin itself, so requests stay origin-form.
@@ -397,6 +396,13 @@ void Session::client_closed() {
         close_all();
       }
       // Otherwise the client only half-closed: answer, then close.
+      return;
+    case State::kConnecting:
+    case State::kProxyHandshake:
+      // A half-close (printf … | nc -N): the tunnel still opens, then passes the EOF on.
+      return;
+    case State::kSniffing:
+      enter_tunnel({});  // nothing more will come to sniff; relay what there is
       return;
     default:
       record_flow("client closed the connection before the tunnel was established");
@@ -608,7 +614,11 @@ void Session::send_response_head(const http::ResponseHead& head) {
   const bool client_http10 = ex.request.version_major == 1 && ex.request.version_minor == 0;
   switch (head.framing) {
     case http::BodyFraming::kContentLength: ex.response_framing = OutFraming::kContentLength; break;
-    case http::BodyFraming::kChunked: ex.response_framing = OutFraming::kChunked; break;
+    case http::BodyFraming::kChunked:
+      // RFC 9112 §6.1: no chunked coding towards an HTTP/1.0 client.
+      ex.response_framing = client_http10 ? OutFraming::kUntilClose : OutFraming::kChunked;
+      if (client_http10) ex.close_client_after = true;
+      break;
     case http::BodyFraming::kUntilClose:
       // Re-frame as chunked when the client can take it, so its connection survives.
       ex.response_framing = (keep_alive && !client_http10) ? OutFraming::kChunked : OutFraming::kUntilClose;
@@ -616,7 +626,9 @@ void Session::send_response_head(const http::ResponseHead& head) {
       break;
     default: ex.response_framing = OutFraming::kAsReceived; break;
   }
-  if (!keep_alive) ex.close_client_after = true;
+  // An answer that comes before the request body ended leaves that body unread:
+  // the connection cannot carry another request.
+  if (!keep_alive || !ex.request_complete) ex.close_client_after = true;
   ex.flow.response = flow::Response{head.status, head.reason, head.version(), head.headers, {}};
   send(Side::kClient,
        http::serialize(make_client_response(head, ex.response_framing, ex.close_client_after, client_http10)));
@@ -644,7 +656,8 @@ void Session::finish_response(const http::Headers& trailers, bool unsolicited_by
   }
   if (!ex.request_complete) ex.close_client_after = true;
   record_flow();
-  if (ex.upgrade_requested) request_parser_.resume_after_declined_upgrade();
+  // Any Upgrade the origin did not take (WebSocket refused, h2c stripped): HTTP goes on.
+  request_parser_.resume_after_declined_upgrade();
   after_exchange();
 }
 
@@ -789,6 +802,17 @@ void Session::on_timer(TimerKind kind) {
   }
 }
 
+void Session::on_abort(std::string_view reason) {
+  if (state_ == State::kClosed) return;
+  if (state_ == State::kTunnel) {
+    finish_tunnel(reason);
+    return;
+  }
+  record_flow(std::string(reason));
+  release_upstream(false);
+  close_all();
+}
+
 void Session::on_shutdown() {
   draining_ = true;
   if (state_ == State::kAwaitHead && client_buf_.empty()) close_all();
@@ -888,7 +912,8 @@ void Session::record_flow(std::string error) {
   if (!exchange_ || exchange_->recorded) return;
   exchange_->recorded = true;
   exchange_->flow.error = std::move(error);
-  emit(RecordFlow{exchange_->flow});
+  // Moved out: nothing reads an exchange's flow once it is recorded.
+  emit(RecordFlow{std::move(exchange_->flow)});
 }
 
 void Session::close_all() {

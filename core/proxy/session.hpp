@@ -60,6 +60,8 @@ class Session {
   void on_timer(TimerKind kind);
   // Graceful shutdown: finish the exchange in flight, then close.
   void on_shutdown();
+  // The grace period is over: record what is in flight as failed, then close.
+  void on_abort(std::string_view reason);
 
   std::vector<Command> take_commands() { return std::move(commands_); }
   bool wants_client_reads() const;
@@ -100,7 +102,6 @@ class Session {
     bool upstream_reused = false;
     bool retried = false;
     bool close_client_after = false;
-    bool upgrade_requested = false;
     bool recorded = false;
     std::optional<CaPageAnswer> local;  // answered by the proxy itself (cert.flowscope)
     std::string replay;  // the whole request as sent, while small: for one retry on a stale pooled connection
