@@ -1,6 +1,7 @@
 // flowscope: the command line. Each subcommand lives in its own file.
 #include <CLI/CLI.hpp>
 
+#include "cli/ca_command.hpp"
 #include "cli/run_command.hpp"
 
 int main(int argc, char** argv) {
@@ -9,6 +10,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   int exit_code = 0;
   flowscope::cli::add_run_command(app, exit_code);
+  flowscope::cli::add_ca_command(app, exit_code);
   CLI11_PARSE(app, argc, argv);
   return exit_code;
 }

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/interception_setup.hpp"
 #include "cli/options.hpp"
 #include "core/flow/console_sink.hpp"
 #include "core/net/proxy_server.hpp"
@@ -24,6 +25,8 @@ struct RunOptions {
   std::vector<std::string> resolve;
   std::string upstream_proxy;
   bool quiet = false;
+  bool no_intercept = false;
+  CaSettings ca;
 };
 
 Result<proxy::Config> build_config(const RunOptions& options, proxy::Config config) {
@@ -80,7 +83,26 @@ int run(const RunOptions& options, const proxy::Config& base) {
   } else {
     sink = std::make_shared<flow::ConsoleSink>(stdout);
   }
-  auto server = net::ProxyServer::start(*config, sink);
+  std::shared_ptr<tls::CertificateSource> certificates;
+  std::shared_ptr<const proxy::CaDownloads> downloads;
+  if (!options.no_intercept) {
+    auto setup = set_up_interception(options.ca);
+    if (!setup) {
+      std::fprintf(stderr, "flowscope: %s\n(pass --no-intercept to run without a CA: HTTPS is then tunnelled blind)\n",
+                   setup.error().message.c_str());
+      return 1;
+    }
+    certificates = setup->certificates;
+    downloads = setup->downloads;
+    std::fprintf(stderr, "flowscope: %s CA %s (SHA-256 %s)\n", setup->ca.created ? "created a new" : "using",
+                 setup->ca.paths.cert_pem.c_str(), downloads->fingerprint_sha256.c_str());
+    if (setup->ca.created) {
+      std::fprintf(stderr,
+                   "flowscope: clients must trust it to accept intercepted HTTPS: run `flowscope ca install`, "
+                   "or open http://cert.flowscope/ through the proxy\n");
+    }
+  }
+  auto server = net::ProxyServer::start(*config, sink, certificates, downloads);
   if (!server) {
     std::fprintf(stderr, "flowscope: %s\n", server.error().message.c_str());
     return 1;
@@ -123,6 +145,17 @@ void add_run_command(CLI::App& app, int& exit_code) {
   run_app->add_option("--body-limit", config->body_limit, "Bytes of each body kept in a flow (0: all)")
       ->capture_default_str();
   run_app->add_flag("-q,--quiet", options->quiet, "Do not print flows");
+  run_app->add_option("--home", options->ca.home, "Where the CA lives (default $FLOWSCOPE_HOME or ~/.flowscope)");
+  run_app->add_option("--ca-key", options->ca.key_type, "Key type of a new CA: ec (P-256) or rsa (2048)")
+      ->capture_default_str();
+  run_app->add_flag("--no-intercept", options->no_intercept, "Tunnel all HTTPS blind; no CA is loaded");
+  run_app->add_option("--ignore-hosts", config->ignore_hosts, "Regex of hosts to tunnel blind (repeatable)");
+  run_app->add_option("--allow-hosts", config->allow_hosts, "Regex of the only hosts to intercept (repeatable)");
+  run_app->add_flag("!--no-auto-passthrough", config->auto_passthrough,
+                    "Keep intercepting hosts whose clients refused our certificate");
+  run_app->add_flag("--insecure", config->insecure, "Do not verify origin certificates");
+  run_app->add_option("--upstream-ca", config->upstream_ca, "PEM file of extra CAs trusted for origins");
+  run_app->add_option("--client-cert", config->client_cert, "PEM (certificate and key) for origins that ask for one");
   run_app->callback([options, config, &exit_code] { exit_code = run(*options, *config); });
 }
 

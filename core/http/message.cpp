@@ -19,6 +19,18 @@ bool iequals(std::string_view a, std::string_view b) {
          std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return lower(x) == lower(y); });
 }
 
+std::vector<std::string_view> split_list(std::string_view value) {
+  std::vector<std::string_view> out;
+  while (!value.empty()) {
+    auto comma = value.find(',');
+    std::string_view element = trim(value.substr(0, comma));
+    if (!element.empty()) out.push_back(element);
+    if (comma == std::string_view::npos) break;
+    value.remove_prefix(comma + 1);
+  }
+  return out;
+}
+
 const std::string* Headers::find(std::string_view name) const {
   for (const auto& h : items)
     if (iequals(h.name, name)) return &h.value;
@@ -59,13 +71,8 @@ std::size_t Headers::remove(std::string_view name) {
 bool Headers::has_token(std::string_view name, std::string_view token) const {
   for (const auto& h : items) {
     if (!iequals(h.name, name)) continue;
-    std::string_view rest = h.value;
-    while (!rest.empty()) {
-      auto comma = rest.find(',');
-      if (iequals(trim(rest.substr(0, comma)), token)) return true;
-      if (comma == std::string_view::npos) break;
-      rest.remove_prefix(comma + 1);
-    }
+    for (auto element : split_list(h.value))
+      if (iequals(element, token)) return true;
   }
   return false;
 }

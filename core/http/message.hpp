@@ -11,6 +11,10 @@ namespace flowscope::http {
 
 bool iequals(std::string_view a, std::string_view b);
 
+// The comma-separated elements of a list header value (RFC 9110 §5.6.1), trimmed
+// of whitespace; empty elements are skipped.
+std::vector<std::string_view> split_list(std::string_view value);
+
 struct Header {
   std::string name;
   std::string value;

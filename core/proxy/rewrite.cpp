@@ -13,18 +13,10 @@ namespace {
 std::string codings_before_chunked(const http::Headers& headers) {
   std::string out;
   for (auto value : headers.find_all("Transfer-Encoding")) {
-    std::string_view rest = value;
-    while (!rest.empty()) {
-      auto comma = rest.find(',');
-      std::string_view token = rest.substr(0, comma);
-      while (!token.empty() && (token.front() == ' ' || token.front() == '\t')) token.remove_prefix(1);
-      while (!token.empty() && (token.back() == ' ' || token.back() == '\t')) token.remove_suffix(1);
-      if (!token.empty() && !http::iequals(token, "chunked")) {
-        if (!out.empty()) out += ", ";
-        out += token;
-      }
-      if (comma == std::string_view::npos) break;
-      rest.remove_prefix(comma + 1);
+    for (auto coding : http::split_list(value)) {
+      if (http::iequals(coding, "chunked")) continue;
+      if (!out.empty()) out += ", ";
+      out += coding;
     }
   }
   return out;

@@ -335,15 +335,18 @@ void Session::start_connect(const http::Authority& target) {
 void Session::forward_request_body(std::string_view piece) {
   Exchange& ex = *exchange_;
   flow::append_limited(ex.flow.request.body, piece, config_.body_limit);
-  if (ex.local) return;
-  if (ex.request_framing == OutFraming::kChunked) {
-    std::string framed;
-    framed.reserve(piece.size() + 16);
-    http::append_chunk(framed, piece);
-    send(Side::kUpstream, std::move(framed));
-  } else {
-    send(Side::kUpstream, std::string(piece));
+  if (!ex.local) send_body_piece(Side::kUpstream, ex.request_framing, piece);
+}
+
+void Session::send_body_piece(Side to, OutFraming framing, std::string_view piece) {
+  if (framing != OutFraming::kChunked) {
+    send(to, std::string(piece));
+    return;
   }
+  std::string framed;
+  framed.reserve(piece.size() + 16);
+  http::append_chunk(framed, piece);
+  send(to, std::move(framed));
 }
 
 void Session::finish_request(const http::Headers& trailers) {
@@ -405,7 +408,9 @@ void Session::client_closed() {
       enter_tunnel({});  // nothing more will come to sniff; relay what there is
       return;
     default:
-      record_flow("client closed the connection before the tunnel was established");
+      record_flow(state_ == State::kOriginTls ? "client closed the connection during the TLS handshake"
+                                              : "client closed the connection before the tunnel was established");
+      release_upstream(false);
       close_all();
       return;
   }
@@ -575,14 +580,7 @@ void Session::handle_response_output(const http::ParseOutput& eof_output, std::s
     }
     for (std::string_view piece : out.body) {
       flow::append_limited(ex.flow.response->body, piece, config_.body_limit);
-      if (ex.response_framing == OutFraming::kChunked) {
-        std::string framed;
-        framed.reserve(piece.size() + 16);
-        http::append_chunk(framed, piece);
-        send(Side::kClient, std::move(framed));
-      } else {
-        send(Side::kClient, std::string(piece));
-      }
+      send_body_piece(Side::kClient, ex.response_framing, piece);
     }
     switch (out.status) {
       case http::ParseStatus::kComplete:

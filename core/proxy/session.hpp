@@ -118,6 +118,7 @@ class Session {
   void start_forwarding(const http::AbsoluteUrl& url);
   void start_connect(const http::Authority& target);
   void forward_request_body(std::string_view piece);
+  void send_body_piece(Side to, OutFraming framing, std::string_view piece);
   void finish_request(const http::Headers& trailers);
   void handle_response_output(const http::ParseOutput& out, std::string_view data);
   void send_response_head(const http::ResponseHead& head);

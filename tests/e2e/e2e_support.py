@@ -1008,3 +1008,140 @@ class _Closer:
 
     def stop(self):
         self.obj.close()
+
+
+# --------------------------------------------------------------------------------------------
+# TLS interception helpers: a throwaway PKI, origin contexts, certificate inspection
+
+
+def run_openssl(args, input=None):
+    """Run the openssl CLI; returns stdout as text, raises RuntimeError (with output) on failure."""
+    p = subprocess.run(["openssl"] + list(args), input=input, stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, timeout=HANG_GUARD)
+    if p.returncode != 0:
+        raise RuntimeError("openssl %s failed (exit %d):\n%s%s" % (
+            " ".join(args), p.returncode, p.stdout.decode(errors="replace"),
+            p.stderr.decode(errors="replace")))
+    return p.stdout.decode("utf-8", "replace")
+
+
+class Pki:
+    """A private CA made with the openssl CLI in a temp dir, and certificates it signs.
+
+    Keys are EC P-256. `issue(..., days=-1)` gives a certificate whose notAfter is before its
+    notBefore (now), i.e. already expired, which is how an expired certificate is made with
+    OpenSSL 3.0 (no -not_after there).
+    """
+
+    def __init__(self, cn="flowscope e2e test CA"):
+        self.dir = make_tempdir("flowscope-e2e-pki-")
+        self.ca_cert = os.path.join(self.dir, "ca.pem")
+        self.ca_key = os.path.join(self.dir, "ca.key")
+        run_openssl(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                     "-days", "2", "-subj", "/CN=" + cn,
+                     "-addext", "basicConstraints=critical,CA:TRUE",
+                     "-addext", "keyUsage=critical,keyCertSign,cRLSign",
+                     "-keyout", self.ca_key, "-out", self.ca_cert])
+
+    def _new_key_and_csr(self, name, cn):
+        key = os.path.join(self.dir, name + ".key")
+        csr = os.path.join(self.dir, name + ".csr")
+        run_openssl(["req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                     "-subj", "/CN=" + cn, "-keyout", key, "-out", csr])
+        return key, csr
+
+    def issue(self, name, cn, san=None, days=2, eku="serverAuth"):
+        """A certificate signed by this CA; san like 'DNS:localhost,IP:127.0.0.1'. -> (cert, key)"""
+        key, csr = self._new_key_and_csr(name, cn)
+        ext = os.path.join(self.dir, name + ".ext")
+        with open(ext, "w") as f:
+            f.write("basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\n")
+            f.write("extendedKeyUsage=%s\n" % eku)
+            if san:
+                f.write("subjectAltName=%s\n" % san)
+        cert = os.path.join(self.dir, name + ".pem")
+        run_openssl(["x509", "-req", "-in", csr, "-CA", self.ca_cert, "-CAkey", self.ca_key,
+                     "-set_serial", "0x" + os.urandom(16).hex(), "-days", str(days),
+                     "-extfile", ext, "-out", cert])
+        return cert, key
+
+    def bundle(self, name, cert, key):
+        """cert and key concatenated into one PEM file (what --client-cert takes)."""
+        path = os.path.join(self.dir, name + ".bundle.pem")
+        with open(path, "w") as out:
+            for p in (cert, key):
+                with open(p) as f:
+                    out.write(f.read())
+        return path
+
+
+def tls_server_context_for(cert, key, client_ca=None):
+    """A server SSLContext for an origin. Records the SNI each client sent in ctx.sni_seen (None
+    when the client sent none). With client_ca, the origin requires a client certificate."""
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(cert, key)
+    ctx.sni_seen = []
+
+    def on_sni(sock, name, _ctx):
+        ctx.sni_seen.append(name)
+        return None
+
+    ctx.sni_callback = on_sni
+    if client_ca:
+        ctx.verify_mode = ssl.CERT_REQUIRED
+        ctx.load_verify_locations(client_ca)
+    return ctx
+
+
+def split_pem_certs(text):
+    """Every PEM certificate block in text, in order."""
+    return re.findall(r"-----BEGIN CERTIFICATE-----.*?-----END CERTIFICATE-----\n?", text, re.S)
+
+
+def x509_fields(pem_text, *fields):
+    """`openssl x509 -noout FIELDS` on a PEM certificate given as text; returns stdout."""
+    return run_openssl(["x509", "-noout"] + list(fields), input=pem_text.encode())
+
+
+def x509_san(pem_text):
+    """The subjectAltName entries of a PEM certificate, e.g. ['DNS:localhost', 'IP Address:127.0.0.1']."""
+    out = x509_fields(pem_text, "-ext", "subjectAltName")
+    lines = [l.strip() for l in out.splitlines()[1:] if l.strip()]
+    return [e.strip() for l in lines for e in l.split(",") if e.strip()]
+
+
+def s_client_via_proxy(proxy_port, connect, servername=None, extra=()):
+    """openssl s_client through the proxy's CONNECT (-proxy), with -showcerts and stdin closed.
+
+    servername None sends the CONNECT host as SNI (s_client's default); "" sends no SNI.
+    Returns the CompletedProcess (text).
+    """
+    argv = ["openssl", "s_client", "-proxy", "127.0.0.1:%d" % proxy_port, "-connect", connect,
+            "-showcerts"]
+    if servername == "":
+        argv.append("-noservername")
+    elif servername is not None:
+        argv += ["-servername", servername]
+    argv += list(extra)
+    return subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          timeout=HANG_GUARD + 30, env=clean_env())
+
+
+_CURL_ISSUER_RE = re.compile(r"^\*\s+issuer:\s*(.*)$", re.M)
+
+
+def curl_issuer(result):
+    """The server certificate issuer that `curl -v` printed (None if it printed none)."""
+    m = _CURL_ISSUER_RE.search(result.stderr)
+    return m.group(1).strip() if m else None
+
+
+def wait_for_stdout_count(proxy, predicate, count, timeout=HANG_GUARD):
+    """Wait (hang guard only) until at least count stdout lines after the first satisfy predicate;
+    returns the matching lines (fewer than count if the guard ran out or stdout ended)."""
+    def matching():
+        return [l for l in proxy._lines[1:] if predicate(l)]
+
+    with proxy._cond:
+        proxy._cond.wait_for(lambda: len(matching()) >= count or proxy._stdout_eof, timeout=timeout)
+        return matching()
