@@ -237,7 +237,11 @@ bool Session::handle_request_head() {
     }
     std::string absolute = ex.request.target;
     if (!absolute.empty() && absolute.front() == '/') {
-      absolute = inner_->scheme + "://" + inner_->target.to_string() + absolute;
+      // The URL a user would type: the scheme's default port is left out.
+      std::string authority = inner_->target.to_string();
+      const std::uint16_t default_port = inner_->scheme == "https" ? 443 : 80;
+      if (inner_->target.port == default_port) authority.resize(authority.rfind(':'));
+      absolute = inner_->scheme + "://" + authority + absolute;
     }
     ex.flow.request.url = absolute;
     auto url = http::parse_absolute_url(absolute);
