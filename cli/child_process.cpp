@@ -11,7 +11,8 @@ extern char** environ;
 
 namespace flowscope::cli {
 
-Result<int> run_child(const std::vector<std::string>& argv, const std::map<std::string, std::string>& extra) {
+Result<int> run_child(const std::vector<std::string>& argv, const std::map<std::string, std::string>& extra,
+                      const std::function<void(pid_t)>& started) {
   if (argv.empty()) return fail("no command given after --");
   std::vector<std::string> env_strings;
   for (char** e = environ; *e != nullptr; ++e) {
@@ -40,6 +41,7 @@ Result<int> run_child(const std::vector<std::string>& argv, const std::map<std::
   int rc = posix_spawnp(&pid, args[0], nullptr, &attr, args.data(), envp.data());
   posix_spawnattr_destroy(&attr);
   if (rc != 0) return fail("cannot run " + argv[0] + ": " + std::strerror(rc));
+  if (started) started(pid);
 
   int status = 0;
   while (waitpid(pid, &status, 0) < 0) {

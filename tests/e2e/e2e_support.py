@@ -1145,3 +1145,226 @@ def wait_for_stdout_count(proxy, predicate, count, timeout=HANG_GUARD):
     with proxy._cond:
         proxy._cond.wait_for(lambda: len(matching()) >= count or proxy._stdout_eof, timeout=timeout)
         return matching()
+
+
+# --------------------------------------------------------------------------------------------
+# HAR and JSON Lines helpers (flowscope record / export / import), and the Node tools in this
+# directory (package.json: har-validator, playwright-core).
+
+E2E_DIR = os.path.dirname(os.path.abspath(__file__))
+NODE_MODULES = os.path.join(E2E_DIR, "node_modules")
+_NODE_PACKAGES = ("har-validator", "playwright-core")
+_npm_lock = threading.Lock()
+_npm_ready = None  # None: not checked yet; True; or a string saying why the packages are missing
+
+
+def _node_packages_present():
+    return all(os.path.isfile(os.path.join(NODE_MODULES, p, "package.json")) for p in _NODE_PACKAGES)
+
+
+def ensure_node_modules():
+    """Make sure tests/e2e/node_modules holds the packages of package-lock.json.
+
+    scripts/test runs `npm ci --prefix tests/e2e` first; a test script run on its own installs them
+    once here (an exclusive file lock keeps two test scripts started together from running npm ci
+    into the same directory at once). Returns None when ready, else a message saying what failed.
+    """
+    global _npm_ready
+    with _npm_lock:
+        if _npm_ready is not None:
+            return None if _npm_ready is True else _npm_ready
+        if _node_packages_present():
+            _npm_ready = True
+            return None
+        if not shutil.which("node") or not shutil.which("npm"):
+            _npm_ready = "node and npm are needed (Debian: apt-get install nodejs npm)"
+            return _npm_ready
+        import fcntl
+        lock_path = os.path.join(tempfile.gettempdir(),
+                                 "flowscope-e2e-npm-%s.lock" % hashlib.sha256(E2E_DIR.encode()).hexdigest()[:12])
+        with open(lock_path, "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                if not _node_packages_present():
+                    print("e2e: %s is missing; running `npm ci` in %s once (scripts/test does this "
+                          "with `npm ci --prefix tests/e2e`)" % (NODE_MODULES, E2E_DIR), file=sys.stderr, flush=True)
+                    p = subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=E2E_DIR,
+                                       stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                       timeout=600)
+                    if p.returncode != 0 or not _node_packages_present():
+                        _npm_ready = ("`npm ci` in %s failed (exit %d); the tests need the packages of its "
+                                      "package-lock.json:\n%s" % (E2E_DIR, p.returncode,
+                                                                  p.stdout.decode(errors="replace")[-4000:]))
+                        return _npm_ready
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+        _npm_ready = True
+        return None
+
+
+def validate_har_schema(*paths):
+    """Run `node har_validate.js PATHS` (har-validator, HAR 1.2 JSON schema).
+
+    Returns (ok, output): output holds the validator's errors (JSON path, message, value)."""
+    problem = ensure_node_modules()
+    if problem:
+        return False, problem
+    p = subprocess.run(["node", os.path.join(E2E_DIR, "har_validate.js")] + [str(x) for x in paths],
+                       stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       timeout=HANG_GUARD, env=clean_env())
+    return p.returncode == 0, p.stdout.decode("utf-8", "replace")
+
+
+def run_flowscope(*args, env=None, timeout=HANG_GUARD * 2, binary=None):
+    """Run `flowscope ARGS` to completion (hang guard only); returns the CompletedProcess, text mode.
+
+    env: extra variables over clean_env(); FLOWSCOPE_HOME/HOME point to a fresh temp dir unless
+    given, so a run never touches the user's ~/.flowscope."""
+    home = make_tempdir("flowscope-home-")
+    full_env = clean_env({"FLOWSCOPE_HOME": home, "HOME": home})
+    if env:
+        full_env.update(env)
+    argv = [binary or FLOWSCOPE] + [str(a) for a in args]
+    try:
+        return subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              env=full_env, timeout=timeout, text=True, errors="replace")
+    except subprocess.TimeoutExpired as e:
+        raise FlowscopeError("flowscope %s did not finish within the %ss hang guard\nstdout: %s\nstderr: %s"
+                             % (" ".join(argv[1:]), timeout, e.stdout, e.stderr))
+
+
+def describe_run(p):
+    """A CompletedProcess as text for assertion messages."""
+    out = p.stdout if isinstance(p.stdout, str) else (p.stdout or b"").decode(errors="replace")
+    err = p.stderr if isinstance(p.stderr, str) else (p.stderr or b"").decode(errors="replace")
+    argv = " ".join(str(a) for a in p.args)
+    if len(argv) > 1500:
+        argv = argv[:1500] + " …"
+    return "\n--- %s\n--- exit code: %s\n--- stdout:\n%s\n--- stderr:\n%s\n---" % (
+        argv, p.returncode, out[-6000:], err[-6000:])
+
+
+def load_har(path):
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def read_jsonl(path):
+    """The lines of a JSON Lines store: [(line_number, text, parsed or None, error or None)]."""
+    out = []
+    with open(path, "rb") as f:
+        data = f.read()
+    for n, raw in enumerate(data.split(b"\n"), 1):
+        if not raw:
+            continue
+        text = raw.decode("utf-8", "replace")
+        try:
+            out.append((n, text, json.loads(text), None))
+        except ValueError as e:
+            out.append((n, text, None, str(e)))
+    return out
+
+
+def store_body_bytes(body):
+    """The bytes of a store body object {size, truncated, encoding, data}."""
+    if body is None:
+        return None
+    data = body.get("data") or ""
+    if (body.get("encoding") or "").lower() == "base64":
+        import base64
+        return base64.b64decode(data)
+    return data.encode("utf-8")
+
+
+def har_text_bytes(obj, encoding_keys=("encoding",)):
+    """The bytes of a HAR postData/content object's text (base64 when an encoding key says so)."""
+    if obj is None or "text" not in obj:
+        return None
+    for key in encoding_keys:
+        if (obj.get(key) or "").lower() == "base64":
+            import base64
+            return base64.b64decode(obj["text"])
+    return obj["text"].encode("utf-8")
+
+
+def json_diff(a, b, path="", limit=200):
+    """Every difference between two JSON values, as 'path: a != b' lines (at most limit)."""
+    diffs = []
+
+    def short(v):
+        s = json.dumps(v, ensure_ascii=False)
+        return s if len(s) <= 200 else s[:200] + "…"
+
+    def walk(x, y, p):
+        if len(diffs) >= limit:
+            return
+        if isinstance(x, dict) and isinstance(y, dict):
+            for k in x:
+                if k not in y:
+                    diffs.append("%s.%s: lost (was %s)" % (p, k, short(x[k])))
+                else:
+                    walk(x[k], y[k], "%s.%s" % (p, k))
+            for k in y:
+                if k not in x:
+                    diffs.append("%s.%s: added %s" % (p, k, short(y[k])))
+        elif isinstance(x, list) and isinstance(y, list):
+            if len(x) != len(y):
+                diffs.append("%s: %d items != %d items (%s != %s)" % (p, len(x), len(y), short(x), short(y)))
+            for i, (xi, yi) in enumerate(zip(x, y)):
+                walk(xi, yi, "%s[%d]" % (p, i))
+        elif type(x) is not type(y) and not (isinstance(x, (int, float)) and isinstance(y, (int, float))
+                                             and not isinstance(x, bool) and not isinstance(y, bool)):
+            diffs.append("%s: %s (%s) != %s (%s)" % (p, short(x), type(x).__name__, short(y), type(y).__name__))
+        elif x != y:
+            diffs.append("%s: %s != %s" % (p, short(x), short(y)))
+
+    walk(a, b, path)
+    return diffs
+
+
+_HAR_DATE_RE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$")
+
+
+def har_spec_problems(har):
+    """HAR 1.2 rules that har-validator's schema does not enforce (its timings use "min", which JSON
+    Schema ignores): send/wait/receive >= 0, other phases >= -1, time >= 0 and equal to the sum of
+    the phases that happened (ssl is inside connect), connect >= ssl, integer sizes, ISO 8601 dates.
+    Returns a list of 'log.entries[i].field: problem' strings."""
+    problems = []
+    log = har.get("log", {})
+    for i, e in enumerate(log.get("entries", [])):
+        where = "log.entries[%d]" % i
+        t = e.get("timings", {})
+        for k in ("send", "wait", "receive"):
+            v = t.get(k)
+            if not isinstance(v, (int, float)) or isinstance(v, bool) or v < 0:
+                problems.append("%s.timings.%s = %r: HAR 1.2 requires a number >= 0" % (where, k, v))
+        for k in ("blocked", "dns", "connect", "ssl"):
+            if k in t:
+                v = t[k]
+                if not isinstance(v, (int, float)) or isinstance(v, bool) or (v < 0 and v != -1):
+                    problems.append("%s.timings.%s = %r: must be -1 or a number >= 0" % (where, k, v))
+        ssl_ms, connect_ms = t.get("ssl", -1), t.get("connect", -1)
+        if isinstance(ssl_ms, (int, float)) and ssl_ms >= 0 and not (isinstance(connect_ms, (int, float))
+                                                                     and connect_ms >= ssl_ms - 0.0011):
+            problems.append("%s.timings: connect %r < ssl %r (HAR: connect includes ssl)" % (where, connect_ms, ssl_ms))
+        time_ms = e.get("time")
+        if not isinstance(time_ms, (int, float)) or isinstance(time_ms, bool) or time_ms < 0:
+            problems.append("%s.time = %r: must be a number >= 0" % (where, time_ms))
+        elif "_tunnel" not in e:
+            total = sum(v for k, v in t.items() if k in ("blocked", "dns", "connect", "send", "wait", "receive")
+                        and isinstance(v, (int, float)) and v > 0)
+            if abs(total - time_ms) > 0.002 + 1e-9 * total:
+                problems.append("%s.time = %r is not the sum of its timings (%r)" % (where, time_ms, total))
+        if not _HAR_DATE_RE.match(str(e.get("startedDateTime", ""))):
+            problems.append("%s.startedDateTime = %r is not ISO 8601" % (where, e.get("startedDateTime")))
+        for side in ("request", "response"):
+            msg = e.get(side, {})
+            for k in ("headersSize", "bodySize"):
+                v = msg.get(k)
+                if not isinstance(v, int) or isinstance(v, bool) or v < -1:
+                    problems.append("%s.%s.%s = %r: must be an integer >= -1" % (where, side, k, v))
+        content = e.get("response", {}).get("content", {})
+        if not isinstance(content.get("size"), int) or content.get("size") < 0:
+            problems.append("%s.response.content.size = %r: must be an integer >= 0" % (where, content.get("size")))
+    return problems

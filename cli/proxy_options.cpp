@@ -1,0 +1,120 @@
+#include "cli/proxy_options.hpp"
+
+#include <cstdio>
+
+#include "cli/options.hpp"
+#include "core/flow/store_writer.hpp"
+
+namespace flowscope::cli {
+
+namespace {
+
+Result<proxy::Config> build_config(const ProxyOptions& options) {
+  proxy::Config config = options.config;
+  auto listen = parse_listen(options.listen);
+  if (!listen) return std::unexpected(listen.error());
+  config.listen_host = listen->host;
+  config.listen_port = listen->port;
+  if (!options.connect_ports.empty()) {
+    auto ports = parse_port_list(options.connect_ports);
+    if (!ports) return std::unexpected(ports.error());
+    config.connect_ports = *ports;
+  }
+  if (!options.proxy_auth.empty()) {
+    if (options.proxy_auth.find(':') == std::string::npos) return fail("--proxy-auth needs USER:PASS");
+    config.proxy_auth = options.proxy_auth;
+  }
+  for (const auto& r : options.resolve) {
+    auto parsed = parse_resolve(r);
+    if (!parsed) return std::unexpected(parsed.error());
+    config.resolve.push_back(*parsed);
+  }
+  if (!options.upstream_proxy.empty()) {
+    auto parsed = parse_upstream_proxy(options.upstream_proxy);
+    if (!parsed) return std::unexpected(parsed.error());
+    config.upstream_proxy = *parsed;
+  }
+  return config;
+}
+
+}  // namespace
+
+void add_proxy_options(CLI::App& app, ProxyOptions& o) {
+  proxy::Config& c = o.config;
+  app.add_option("--listen", o.listen, "Address to listen on, HOST:PORT (port 0 picks a free one)")
+      ->capture_default_str();
+  app.add_option("--threads", c.threads, "Worker loops (0: one per hardware thread)")->capture_default_str();
+  app.add_option("-w,--write", o.store, "Append every flow to this JSON Lines store");
+  app.add_option("--fsync", o.fsync, "When the store syncs to disk: every, interval (1 s) or never")
+      ->capture_default_str();
+  app.add_option("--body-limit", c.body_limit, "Bytes of each body kept in a flow (0: all)")->capture_default_str();
+  app.add_option("--connect-ports", o.connect_ports, "Comma-separated ports CONNECT may reach (default: all)");
+  app.add_option("--proxy-auth", o.proxy_auth, "Require Basic proxy authentication USER:PASS");
+  app.add_option("--resolve", o.resolve, "HOST:PORT:ADDRESS, connect to ADDRESS for HOST:PORT (repeatable)");
+  app.add_option("--upstream-proxy", o.upstream_proxy, "Chain through http://[user:pass@]host:port");
+  app.add_option("--home", o.ca.home, "Where the CA lives (default $FLOWSCOPE_HOME or ~/.flowscope)");
+  app.add_option("--ca-key", o.ca.key_type, "Key type of a new CA: ec (P-256) or rsa (2048)")->capture_default_str();
+  app.add_flag("--no-intercept", o.no_intercept, "Tunnel all HTTPS blind; no CA is loaded");
+  app.add_option("--ignore-hosts", c.ignore_hosts, "Regex of hosts to tunnel blind (repeatable)");
+  app.add_option("--allow-hosts", c.allow_hosts, "Regex of the only hosts to intercept (repeatable)");
+  app.add_flag("!--no-auto-passthrough", c.auto_passthrough,
+               "Keep intercepting hosts whose clients refused our certificate");
+  app.add_flag("--insecure", c.insecure, "Do not verify origin certificates");
+  app.add_option("--upstream-ca", c.upstream_ca, "PEM file of extra CAs trusted for origins");
+  app.add_option("--client-cert", c.client_cert, "PEM (certificate and key) for origins that ask for one");
+  app.add_option("--connect-timeout-ms", c.connect_timeout_ms, "DNS + TCP connect timeout")->capture_default_str();
+  app.add_option("--header-timeout-ms", c.header_timeout_ms, "Time a client has to send a request head")
+      ->capture_default_str();
+  app.add_option("--idle-timeout-ms", c.idle_timeout_ms, "Close idle client connections after this")
+      ->capture_default_str();
+  app.add_option("--response-timeout-ms", c.response_timeout_ms, "Time the origin has to answer")
+      ->capture_default_str();
+  app.add_option("--shutdown-grace-ms", c.shutdown_grace_ms, "On shutdown, wait this long for exchanges")
+      ->capture_default_str();
+}
+
+Result<std::shared_ptr<flow::FlowSink>> open_store(const ProxyOptions& options) {
+  if (options.store.empty()) return std::shared_ptr<flow::FlowSink>();
+  flow::StoreOptions store_options;
+  if (options.fsync == "every") {
+    store_options.fsync = flow::FsyncMode::kEvery;
+  } else if (options.fsync == "never") {
+    store_options.fsync = flow::FsyncMode::kNever;
+  } else if (options.fsync != "interval") {
+    return fail("--fsync " + options.fsync + ": expected every, interval or never");
+  }
+  auto writer = flow::StoreWriter::open(options.store, store_options);
+  if (!writer) return std::unexpected(writer.error());
+  return std::shared_ptr<flow::FlowSink>(std::move(*writer));
+}
+
+Result<StartedProxy> start_proxy(const ProxyOptions& options, std::shared_ptr<flow::FlowSink> sink) {
+  auto config = build_config(options);
+  if (!config) return std::unexpected(config.error());
+  StartedProxy started;
+  std::shared_ptr<tls::CertificateSource> certificates;
+  std::shared_ptr<const proxy::CaDownloads> downloads;
+  if (!options.no_intercept) {
+    auto setup = set_up_interception(options.ca);
+    if (!setup) {
+      return fail(setup.error().message +
+                  "\n(pass --no-intercept to run without a CA: HTTPS is then tunnelled blind)");
+    }
+    certificates = setup->certificates;
+    downloads = setup->downloads;
+    started.ca_cert_pem = setup->ca.paths.cert_pem.string();
+    std::fprintf(stderr, "flowscope: %s CA %s (SHA-256 %s)\n", setup->ca.created ? "created a new" : "using",
+                 started.ca_cert_pem.c_str(), downloads->fingerprint_sha256.c_str());
+    if (setup->ca.created) {
+      std::fprintf(stderr,
+                   "flowscope: clients must trust it to accept intercepted HTTPS: run `flowscope ca install`, "
+                   "or open http://cert.flowscope/ through the proxy\n");
+    }
+  }
+  auto server = net::ProxyServer::start(*config, std::move(sink), certificates, downloads);
+  if (!server) return std::unexpected(server.error());
+  started.server = std::move(*server);
+  return started;
+}
+
+}  // namespace flowscope::cli

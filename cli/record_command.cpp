@@ -1,0 +1,159 @@
+#include "cli/record_command.hpp"
+
+#include <pthread.h>
+
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <atomic>
+#include <map>
+#include <memory>
+#include <thread>
+
+#include "cli/child_process.hpp"
+#include "cli/har_conversion.hpp"
+#include "cli/proxy_options.hpp"
+#include "core/flow/console_sink.hpp"
+
+namespace flowscope::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct RecordOptions {
+  ProxyOptions proxy;
+  std::string har;
+  bool quiet = false;
+  std::vector<std::string> command;
+};
+
+// Where Debian keeps the system trust store as one bundle.
+constexpr const char* kSystemBundle = "/etc/ssl/certs/ca-certificates.crt";
+
+// System roots plus our CA: blind-tunnelled hosts keep working for tools whose
+// CA variable replaces the bundle instead of adding to it.
+Result<fs::path> write_trust_bundle(const fs::path& dir, const std::string& ca_pem_path) {
+  fs::path bundle = dir / "ca-bundle.pem";
+  std::ofstream out(bundle, std::ios::binary);
+  for (const std::string& source : {std::string(kSystemBundle), ca_pem_path}) {
+    std::ifstream in(source, std::ios::binary);
+    if (in) out << in.rdbuf() << "\n";
+  }
+  if (!out) return fail("cannot write " + bundle.string());
+  return bundle;
+}
+
+std::map<std::string, std::string> child_environment(const std::string& proxy_url, const std::string& ca_pem,
+                                                     const fs::path& bundle) {
+  std::map<std::string, std::string> env;
+  for (const char* name : {"HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"}) env[name] = proxy_url;
+  env["NODE_USE_ENV_PROXY"] = "1";  // Node 24+ honours HTTP(S)_PROXY only with this
+  if (!ca_pem.empty()) {
+    env["NODE_EXTRA_CA_CERTS"] = ca_pem;  // added to Node's roots
+    for (const char* name : {"SSL_CERT_FILE", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "GIT_SSL_CAINFO"}) {
+      env[name] = bundle.string();
+    }
+  }
+  return env;
+}
+
+int record(RecordOptions& options) {
+  // The proxy's threads must not take SIGINT/SIGTERM: Ctrl-C reaches the child
+  // (same process group), and we finish up once it has exited.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGUSR1);  // ends the forwarder below
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  std::error_code ec;
+  char dir_template[] = "/tmp/flowscope-record-XXXXXX";
+  if (mkdtemp(dir_template) == nullptr) {
+    std::perror("flowscope: mkdtemp");
+    return 1;
+  }
+  const fs::path work_dir = dir_template;
+  const bool temporary_store = options.proxy.store.empty();
+  if (temporary_store) options.proxy.store = (work_dir / "flows.jsonl").string();
+
+  auto sinks = std::make_shared<flow::TeeSink>();
+  if (!options.quiet) sinks->add(std::make_shared<flow::ConsoleSink>(stderr));  // progress
+  auto store = open_store(options.proxy);
+  if (!store) {
+    std::fprintf(stderr, "flowscope: %s\n", store.error().message.c_str());
+    return 2;
+  }
+  sinks->add(*store);
+  auto started = start_proxy(options.proxy, sinks);
+  if (!started) {
+    std::fprintf(stderr, "flowscope: %s\n", started.error().message.c_str());
+    return 1;
+  }
+  const std::string proxy_url = "http://" + started->server->address();
+  std::fprintf(stderr, "flowscope: recording through %s\n", proxy_url.c_str());
+
+  fs::path bundle;
+  if (!started->ca_cert_pem.empty()) {
+    auto written = write_trust_bundle(work_dir, started->ca_cert_pem);
+    if (written) bundle = *written;
+  }
+  // A SIGINT/SIGTERM sent to flowscope alone (timeout, a CI cancel) goes on to the
+  // child, which ends it like a Ctrl-C would; we then finish the HAR.
+  std::atomic<pid_t> child{0};
+  std::thread forwarder([&] {
+    for (;;) {
+      int sig = 0;
+      sigwait(&signals, &sig);
+      if (sig == SIGUSR1) return;
+      if (pid_t pid = child.load(); pid > 0) kill(pid, sig);
+    }
+  });
+  auto status = run_child(options.command, child_environment(proxy_url, started->ca_cert_pem, bundle),
+                          [&](pid_t pid) { child = pid; });
+  child = 0;
+  pthread_kill(forwarder.native_handle(), SIGUSR1);
+  forwarder.join();
+  started->server->shutdown();  // finishes exchanges in flight and flushes the store
+
+  int exit_code = status ? *status : 127;
+  if (!status) std::fprintf(stderr, "flowscope: %s\n", status.error().message.c_str());
+  if (!options.har.empty()) {
+    auto report = export_har(options.proxy.store, options.har);
+    if (!report) {
+      std::fprintf(stderr, "flowscope: writing %s failed: %s\n", options.har.c_str(), report.error().message.c_str());
+      if (exit_code == 0) exit_code = 1;
+    } else {
+      std::fprintf(stderr, "flowscope: recorded %zu flows to %s\n", report->flows, options.har.c_str());
+    }
+  }
+  fs::remove_all(work_dir, ec);  // the temporary store (if any) and the trust bundle
+  return exit_code;
+}
+
+}  // namespace
+
+void add_record_command(CLI::App& app, int& exit_code) {
+  auto options = std::make_shared<RecordOptions>();
+  options->proxy.listen = "127.0.0.1:0";
+  CLI::App* record_app =
+      app.add_subcommand("record", "Run a command behind the proxy and record its HTTP(S) calls: record -o api.har -- CMD");
+  add_proxy_options(*record_app, options->proxy);
+  record_app->add_option("-o,--har", options->har, "HAR file to write when the command ends");
+  record_app->add_flag("-q,--quiet", options->quiet, "Do not print flows as they finish");
+  record_app->add_option("command", options->command, "The command to run, after --")->required();
+  record_app->positionals_at_end();
+  record_app->callback([options, &exit_code] {
+    if (options->har.empty() && options->proxy.store.empty()) {
+      std::fprintf(stderr, "flowscope: record needs -o FILE.har and/or -w FILE.jsonl\n");
+      exit_code = 2;
+      return;
+    }
+    exit_code = record(*options);
+  });
+}
+
+}  // namespace flowscope::cli

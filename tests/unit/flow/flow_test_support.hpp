@@ -1,0 +1,148 @@
+#pragma once
+// Sample flows and a field-by-field comparison for the flow store tests.
+#include <gtest/gtest.h>
+
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+#include <string>
+
+#include "core/flow/flow.hpp"
+
+namespace flowscope::flow::testing {
+
+inline void expect_same_headers(const http::Headers& a, const http::Headers& b, const char* where) {
+  ASSERT_EQ(a.items.size(), b.items.size()) << where;
+  for (std::size_t i = 0; i < a.items.size(); ++i) {
+    EXPECT_EQ(a.items[i].name, b.items[i].name) << where << " header " << i;
+    EXPECT_EQ(a.items[i].value, b.items[i].value) << where << " header " << i;
+  }
+}
+
+inline void expect_same_body(const Body& a, const Body& b, const char* where) {
+  EXPECT_EQ(a.data, b.data) << where;
+  EXPECT_EQ(a.size, b.size) << where;
+  EXPECT_EQ(a.truncated, b.truncated) << where;
+}
+
+inline void expect_same_side(const TlsSide& a, const TlsSide& b) {
+  EXPECT_EQ(a.version, b.version);
+  EXPECT_EQ(a.cipher, b.cipher);
+  EXPECT_EQ(a.alpn, b.alpn);
+}
+
+// Every field of Flow; keep in step with core/flow/flow.hpp.
+inline void expect_same_flow(const Flow& a, const Flow& b) {
+  EXPECT_EQ(a.id, b.id);
+  EXPECT_EQ(a.connection_id, b.connection_id);
+  EXPECT_EQ(a.started_us, b.started_us);
+  EXPECT_EQ(a.client_address, b.client_address);
+  EXPECT_EQ(a.server_address, b.server_address);
+  EXPECT_EQ(a.scheme, b.scheme);
+  EXPECT_EQ(a.request.method, b.request.method);
+  EXPECT_EQ(a.request.url, b.request.url);
+  EXPECT_EQ(a.request.http_version, b.request.http_version);
+  expect_same_headers(a.request.headers, b.request.headers, "request");
+  expect_same_body(a.request.body, b.request.body, "request body");
+  ASSERT_EQ(a.response.has_value(), b.response.has_value());
+  if (a.response) {
+    EXPECT_EQ(a.response->status, b.response->status);
+    EXPECT_EQ(a.response->reason, b.response->reason);
+    EXPECT_EQ(a.response->http_version, b.response->http_version);
+    expect_same_headers(a.response->headers, b.response->headers, "response");
+    expect_same_body(a.response->body, b.response->body, "response body");
+  }
+  EXPECT_EQ(a.timings.dns, b.timings.dns);
+  EXPECT_EQ(a.timings.connect, b.timings.connect);
+  EXPECT_EQ(a.timings.tls, b.timings.tls);
+  EXPECT_EQ(a.timings.send, b.timings.send);
+  EXPECT_EQ(a.timings.wait, b.timings.wait);
+  EXPECT_EQ(a.timings.receive, b.timings.receive);
+  ASSERT_EQ(a.tunnel.has_value(), b.tunnel.has_value());
+  if (a.tunnel) {
+    EXPECT_EQ(a.tunnel->host, b.tunnel->host);
+    EXPECT_EQ(a.tunnel->port, b.tunnel->port);
+    EXPECT_EQ(a.tunnel->bytes_from_client, b.tunnel->bytes_from_client);
+    EXPECT_EQ(a.tunnel->bytes_from_server, b.tunnel->bytes_from_server);
+    EXPECT_EQ(a.tunnel->duration_ms, b.tunnel->duration_ms);
+  }
+  ASSERT_EQ(a.tls.has_value(), b.tls.has_value());
+  if (a.tls) {
+    EXPECT_EQ(a.tls->sni, b.tls->sni);
+    expect_same_side(a.tls->client, b.tls->client);
+    expect_same_side(a.tls->server, b.tls->server);
+    EXPECT_EQ(a.tls->upstream_verify, b.tls->upstream_verify);
+    EXPECT_EQ(a.tls->server_cert_subject, b.tls->server_cert_subject);
+    EXPECT_EQ(a.tls->server_cert_issuer, b.tls->server_cert_issuer);
+    EXPECT_EQ(a.tls->server_cert_not_after, b.tls->server_cert_not_after);
+  }
+  EXPECT_EQ(a.error, b.error);
+}
+
+// A typical intercepted HTTPS exchange with a small JSON response.
+inline Flow small_flow(std::uint64_t n = 1) {
+  Flow f;
+  f.id = "7-" + std::to_string(n);
+  f.connection_id = 7;
+  f.started_us = 1'795'563'481'123'456 + static_cast<std::int64_t>(n);
+  f.client_address = "127.0.0.1:53422";
+  f.server_address = "93.184.216.34:443";
+  f.scheme = "https";
+  f.request.method = "GET";
+  f.request.url = "https://api.example.com/v1/items?id=" + std::to_string(n);
+  f.request.http_version = "HTTP/1.1";
+  f.request.headers.add("Host", "api.example.com");
+  f.request.headers.add("User-Agent", "curl/7.88.1");
+  f.request.headers.add("Accept", "application/json");
+  Response r;
+  r.status = 200;
+  r.reason = "OK";
+  r.http_version = "HTTP/1.1";
+  r.headers.add("Content-Type", "application/json");
+  r.headers.add("Content-Length", "27");
+  r.body.data = R"({"id":1,"name":"widget"}  )";
+  r.body.data.resize(27, ' ');
+  r.body.size = 27;
+  f.response = std::move(r);
+  f.timings = Timings{-1, 1.25, 3.5, 0.125, 12.75, 0.5};
+  f.tls = Tls{"api.example.com",
+              {"TLSv1.3", "TLS_AES_128_GCM_SHA256", "http/1.1"},
+              {"TLSv1.3", "TLS_AES_256_GCM_SHA384", "http/1.1"},
+              "ok",
+              "CN=api.example.com",
+              "C=US, O=Let's Encrypt, CN=R3",
+              "Jan  1 00:00:00 2027 GMT"};
+  return f;
+}
+
+// A fresh directory under $TMPDIR, removed with everything in it.
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "flowscope-flow-XXXXXX").string();
+    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+    path_ = pattern;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path operator/(const char* name) const { return path_ / name; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+inline void write_file(const std::filesystem::path& path, const std::string& bytes,
+                       std::ios::openmode mode = std::ios::binary | std::ios::trunc) {
+  std::ofstream out(path, mode | std::ios::binary);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+}
+
+}  // namespace flowscope::flow::testing
