@@ -231,10 +231,10 @@ bool Session::handle_request_head() {
     // proxy authentication, and origin-form targets are the norm.
     ex.flow.scheme = inner_->scheme;
     ex.flow.server_address = inner_->server_address;
-    if (inner_->scheme == "https") {
-      ex.flow.tls = inner_->tls;
-      ex.flow.timings.tls = std::exchange(inner_->tls_ms, -1);
-    }
+    if (inner_->scheme == "https") ex.flow.tls = inner_->tls;
+    ex.flow.timings.dns = std::exchange(inner_->dns_ms, -1);
+    ex.flow.timings.connect = std::exchange(inner_->connect_ms, -1);
+    ex.flow.timings.tls = std::exchange(inner_->tls_ms, -1);
     std::string absolute = ex.request.target;
     if (!absolute.empty() && absolute.front() == '/') {
       // The URL a user would type: the scheme's default port is left out.
@@ -444,6 +444,8 @@ void Session::on_upstream_connected(const UpstreamInfo& info) {
     }
     ex.connected_us = now();
     ex.flow.server_address = inner_->server_address = info.server_address;
+    ex.flow.timings.dns = info.dns_ms;
+    ex.flow.timings.connect = info.connect_ms;
     if (inner_->scheme == "https") {
       auto endpoint = tls::Endpoint::client(interception_->origin_facing, origin_host(), !interception_->insecure);
       if (!endpoint) {

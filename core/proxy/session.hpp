@@ -86,7 +86,9 @@ class Session {
     std::string scheme;  // "https", or "http" for plain HTTP sent into the tunnel
     std::string server_address;
     flow::Tls tls;              // copied into each flow (https only)
-    double tls_ms = -1;         // origin handshake time, reported once
+    double dns_ms = -1;         // the tunnel's DNS, TCP connect and origin TLS
+    double connect_ms = -1;     // handshake times, reported in its first flow
+    double tls_ms = -1;
     std::string refusal;        // set when the origin's certificate failed: every request gets 502
   };
 
