@@ -57,7 +57,7 @@ Result<std::unique_ptr<StoreWriter>> StoreWriter::open(std::filesystem::path pat
     return fail("the flow store's queue capacity must be at least 1");
   // O_NONBLOCK only for open itself: a FIFO nobody reads fails with ENXIO instead of
   // hanging; the writer thread then wants ordinary blocking writes.
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NONBLOCK, 0644);
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NONBLOCK, 0600);  // flows hold cookies and credentials
   if (fd >= 0) ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
   if (fd < 0) {
     int err = errno;

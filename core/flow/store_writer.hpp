@@ -48,7 +48,7 @@ struct StoreOptions {
 
 class StoreWriter : public FlowSink {
  public:
-  // Creates the file if needed (mode 0644 before umask) and appends to it. Fails with
+  // Creates the file if needed (mode 0600: flows hold cookies and credentials) and appends to it. Fails with
   // a message naming the path for a directory, a missing parent or no permission.
   static Result<std::unique_ptr<StoreWriter>> open(std::filesystem::path path,
                                                    StoreOptions options = {});
