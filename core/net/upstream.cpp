@@ -158,15 +158,18 @@ void Upstream::on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf) 
     u->listener_->on_upstream_data(*u, std::string_view(buf->base, static_cast<std::size_t>(nread)));
   } else if (nread == UV_EOF) {
     u->set_reading(false);
+    u->eof_ = true;
     u->listener_->on_upstream_eof(*u);
   } else if (nread < 0) {
     u->set_reading(false);
+    u->eof_ = true;
     u->listener_->on_upstream_error(*u, uv_message(static_cast<int>(nread)));
   }
 }
 
 void Upstream::set_reading(bool reading) {
-  if (!connected_ || closing_ || reading == reading_) return;
+  // After EOF the socket stays readable forever: reading again would spin the loop.
+  if (!connected_ || closing_ || eof_ || reading == reading_) return;
   reading_ = reading;
   auto* stream = reinterpret_cast<uv_stream_t*>(&tcp_);
   if (reading) {

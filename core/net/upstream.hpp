@@ -79,6 +79,7 @@ class Upstream {
   bool connected_ = false;
   bool reading_ = false;
   bool shut_down_ = false;
+  bool eof_ = false;  // the peer closed (or the read failed): never read again
   bool closing_ = false;
   int refs_ = 0;  // outstanding libuv callbacks that still reference this object
 
