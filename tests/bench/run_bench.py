@@ -941,6 +941,8 @@ def cell_rows(recs, scenario, size_col=False):
             cpu = f"{r['proxy_cpu_us_per_req']:,.0f} µs" if r.get("proxy_cpu_us_per_req") is not None else "–"
         lat = (f"{r['latency_p50_ms']:.2f} / {r['latency_p99_ms']:.2f}" if r.get("latency_p50_ms") is not None else "–")
         allcpu = f"{r['all_cpu_us_per_req']:,.0f} µs" if r.get("all_cpu_us_per_req") is not None else "–"
+        if r["metric"] == "MB/s" and r.get("all_cpu_s") and r.get("body_bytes"):
+            allcpu = f"{r['all_cpu_s'] * 1e3 / (r['body_bytes'] / 1e6):.2f} ms/MB"
         row = [r["case"], r["contender"] + (f" `--threads {r['threads']}`" if r.get("threads") else "")]
         if size_col:
             row.append(fmt_size(r["size"]) if r.get("size") else (f"{r['hosts']} names" if r.get("hosts") else ""))
@@ -949,7 +951,7 @@ def cell_rows(recs, scenario, size_col=False):
                 peak, cpu, allcpu, lat, f"{r.get('background_cores', 0):.2f}"]
         rows.append(row)
     header = ["case", "contender"] + (["size"] if size_col else []) + [
-        "result", "÷ direct", "÷ mitmdump", "proxy peak RSS MiB", "proxy CPU per request (or MB)", "CPU per request, all processes", "latency p50 / p99 ms", "other CPU (cores)"]
+        "result", "÷ direct", "÷ mitmdump", "proxy peak RSS MiB", "proxy CPU per request (or MB)", "CPU, all processes", "latency p50 / p99 ms", "other CPU (cores)"]
     return md_table(header, rows)
 
 
@@ -957,7 +959,8 @@ ANALYSIS_BEGIN = "<!-- analysis:begin (hand-written; scripts/bench keeps this bl
 ANALYSIS_END = "<!-- analysis:end -->"
 
 
-def write_report(env, info, recs, targets, profiles, started, wall, out_dir, command):
+def write_report(env, info, recs, targets, profiles, started, wall, out_dir, command, write_json=True):
+    """env needs .cfg and .args.quick only (so --render-only can pass a stand-in)."""
     cfg = env.cfg
     md_path, json_path = os.path.join(out_dir, "benchmarks.md"), os.path.join(out_dir, "benchmarks.json")
     old_analysis = ""
@@ -1130,6 +1133,9 @@ def write_report(env, info, recs, targets, profiles, started, wall, out_dir, com
 
     def clean(r):
         return {k: v for k, v in r.items() if k != "profile"}
+    if not write_json:
+        log(f"wrote {os.path.relpath(md_path, ROOT)}")
+        return
     with open(json_path, "w") as f:
         json.dump(dict(command=command, started=time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(started)),
                        wall_s=round(wall, 1), quick=env.args.quick, config=cfg, machine=info, results=recs,
@@ -1159,14 +1165,17 @@ def parse_args():
                    help="measure again (up to N times) when other load took > 0.3 cores; the faster run "
                         "counts (default 1 in the full run, 0 with --quick)")
     p.add_argument("--nice", type=int, default=0,
-                   help="run everything at this nice value (negative needs root): on a shared machine "
-                        "it keeps other work from skewing the figures; every contender gets the same")
+                   help="run everything at this nice value (negative needs root); every contender gets "
+                        "the same. On a shared machine it can reduce, not remove, the skew from other work")
     p.add_argument("--build-dir", default=os.path.join(ROOT, "build-release"))
     p.add_argument("--flowscope", help="flowscope binary (default BUILD/cli/flowscope)")
     p.add_argument("--loadgen", help="loadgen binary (default BUILD/tests/bench/loadgen/loadgen)")
     p.add_argument("--out-dir", help="where benchmarks.md/.json go (default docs/ for the full run, "
                                      "BUILD/bench/ for --quick or --only)")
     p.add_argument("--keep-work", action="store_true", help="keep the temp dir (logs, nginx config, perf data)")
+    p.add_argument("--render-only", metavar="JSON",
+                   help="measure nothing: rewrite benchmarks.md from a benchmarks.json (its directory, or "
+                        "--out-dir), e.g. after editing the report code or the analysis block")
     p.add_argument("--no-build", action="store_true", help=argparse.SUPPRESS)  # scripts/bench's flag
     args = p.parse_args()
     args.build_dir = os.path.abspath(args.build_dir)
@@ -1179,6 +1188,7 @@ def parse_args():
         args.retries = 0 if args.quick else 1
     if args.settle is None:
         args.settle = 0.0 if args.quick else 3.0
+    args.out_dir_given = bool(args.out_dir)
     if not args.out_dir:
         args.out_dir = os.path.join(args.build_dir, "bench") if partial else os.path.join(ROOT, "docs")
     return args
@@ -1188,8 +1198,21 @@ def on_sigterm(signum, frame):
     raise KeyboardInterrupt(f"signal {signum}")
 
 
+def render_only(args):
+    with open(args.render_only) as f:
+        data = json.load(f)
+    out_dir = args.out_dir if args.out_dir_given else os.path.dirname(os.path.abspath(args.render_only))
+    stand_in = argparse.Namespace(cfg=data["config"], args=argparse.Namespace(quick=data["quick"]))
+    started = time.mktime(time.strptime(data["started"][:19], "%Y-%m-%dT%H:%M:%S"))
+    write_report(stand_in, data["machine"], data["results"], data["targets"], data["profiles"], started,
+                 data["wall_s"], out_dir, data["command"], write_json=False)
+    return 0
+
+
 def main():
     args = parse_args()
+    if args.render_only:
+        return render_only(args)
     signal.signal(signal.SIGTERM, on_sigterm)
     signal.signal(signal.SIGINT, on_sigterm)
     cfg = QUICK if args.quick else FULL
