@@ -511,15 +511,10 @@ void Session::on_upstream_data(std::string_view data) {
   }
   if (upstream_tls_) {
     upstream_tls_->receive(data);
-    flush_tls(Side::kUpstream);
-    if (state_ == State::kOriginTls) {
-      on_origin_tls_progress();
-      return;
-    }
-    if (!upstream_tls_progress()) return;
-    std::string plaintext = upstream_tls_->take_plaintext();
-    const bool closed = upstream_tls_->state() == tls::EndpointState::kClosed;
-    if (!plaintext.empty()) upstream_input(plaintext);
+    std::optional<std::string> plaintext = upstream_tls_step();
+    if (!plaintext) return;
+    const bool closed = upstream_tls_->state() == tls::EndpointState::kClosed;  // close_notify
+    if (!plaintext->empty()) upstream_input(*plaintext);
     if (closed && upstream_tls_) upstream_closed();
     return;
   }
@@ -717,14 +712,9 @@ void Session::on_upstream_eof() {
   if (state_ == State::kClosed) return;
   if (upstream_tls_) {
     upstream_tls_->receive_eof();
-    flush_tls(Side::kUpstream);
-    if (state_ == State::kOriginTls) {
-      on_origin_tls_progress();
-      return;
-    }
-    if (!upstream_tls_progress()) return;
-    std::string plaintext = upstream_tls_->take_plaintext();
-    if (!plaintext.empty()) upstream_input(plaintext);
+    std::optional<std::string> plaintext = upstream_tls_step();
+    if (!plaintext) return;
+    if (!plaintext->empty()) upstream_input(*plaintext);
     if (state_ == State::kClosed) return;
   }
   upstream_closed();

@@ -137,6 +137,9 @@ class Session {
   void on_client_tls_progress();
   void client_plaintext_ready();
   bool upstream_tls_progress();
+  // After the origin's TLS took bytes or an EOF: the plaintext to handle, or nullopt
+  // when the handshake (or its failure) consumed the event.
+  std::optional<std::string> upstream_tls_step();
   void flush_tls(Side side);
   flow::Tls describe_origin_tls() const;
   std::string origin_host() const;

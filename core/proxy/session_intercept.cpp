@@ -228,6 +228,16 @@ void Session::client_plaintext_ready() {
   }
 }
 
+std::optional<std::string> Session::upstream_tls_step() {
+  flush_tls(Side::kUpstream);
+  if (state_ == State::kOriginTls) {
+    on_origin_tls_progress();
+    return std::nullopt;
+  }
+  if (!upstream_tls_progress()) return std::nullopt;
+  return upstream_tls_->take_plaintext();
+}
+
 bool Session::upstream_tls_progress() {
   const tls::EndpointState state = upstream_tls_->state();
   const bool reconnecting = state_ == State::kRequest && upstream_open_ && !upstream_connected_;
