@@ -1,6 +1,7 @@
 #include "core/net/client_connection.hpp"
 
 #include <type_traits>
+#include <utility>
 
 #include "core/net/uv_util.hpp"
 #include "core/net/worker.hpp"
@@ -53,6 +54,7 @@ void ClientConnection::run_commands() {
   // at once), which queues more commands: loop until none are left.
   for (auto commands = session_->take_commands(); !commands.empty(); commands = session_->take_commands()) {
     for (auto& command : commands) execute(command);
+    flush_writes();
   }
   update_flow_control();
 }
@@ -61,22 +63,28 @@ void ClientConnection::execute(proxy::Command& command) {
   std::visit(
       Overloaded{
           [&](proxy::SendBytes& send) {
-            if (send.to == proxy::Side::kClient) {
-              write_client(std::move(send.bytes));
-            } else if (upstream_ != nullptr) {
-              upstream_->write(std::move(send.bytes));
-            }
+            (send.to == proxy::Side::kClient ? client_out_ : upstream_out_).push_back(std::move(send.bytes));
           },
-          [&](proxy::OpenUpstream& open) { open_upstream(open); },
-          [&](proxy::ReleaseUpstream& release) { release_upstream(release.reusable); },
+          [&](proxy::OpenUpstream& open) {
+            flush_writes();
+            open_upstream(open);
+          },
+          [&](proxy::ReleaseUpstream& release) {
+            flush_writes();
+            release_upstream(release.reusable);
+          },
           [&](proxy::ShutdownWrite& shut) {
+            flush_writes();
             if (shut.side == proxy::Side::kUpstream) {
               if (upstream_ != nullptr) upstream_->shutdown_write();
             } else if (!client_shut_down_ && !closing_) {
               start_client_shutdown();
             }
           },
-          [&](proxy::CloseConnection&) { begin_close(); },
+          [&](proxy::CloseConnection&) {
+            flush_writes();
+            begin_close();
+          },
           [&](proxy::StartTimer& start) {
             uv_timer_start(&timers_[static_cast<std::size_t>(start.kind)], &ClientConnection::on_timer, start.ms, 0);
           },
@@ -116,16 +124,18 @@ void ClientConnection::release_upstream(bool reusable) {
   }
 }
 
-void ClientConnection::write_client(std::string data) {
-  if (handles_closed_ || client_shut_down_) return;
-  auto* w = new WriteRequest{{}, std::move(data), this};
-  w->req.data = w;
-  uv_buf_t buf = uv_buf_init(w->data.data(), static_cast<unsigned>(w->data.size()));
-  if (uv_write(&w->req, stream(&tcp_), &buf, 1, &ClientConnection::on_write) != 0) {
-    delete w;
-    return;  // the read side reports the broken connection
+void ClientConnection::flush_writes() {
+  if (!client_out_.empty()) write_client(std::exchange(client_out_, {}));
+  if (!upstream_out_.empty()) {
+    std::vector<std::string> pieces = std::exchange(upstream_out_, {});
+    if (upstream_ != nullptr) upstream_->write(std::move(pieces));
   }
-  ++refs_;
+}
+
+void ClientConnection::write_client(std::vector<std::string> pieces) {
+  if (handles_closed_ || client_shut_down_) return;
+  // On failure the read side reports the broken connection.
+  if (start_write(stream(&tcp_), std::move(pieces), this, &ClientConnection::on_write) == 0) ++refs_;
 }
 
 void ClientConnection::on_write(uv_write_t* req, int status) {

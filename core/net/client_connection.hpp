@@ -44,7 +44,9 @@ class ClientConnection : public UpstreamListener {
   void execute(proxy::Command& command);
   void open_upstream(const proxy::OpenUpstream& open);
   void release_upstream(bool reusable);
-  void write_client(std::string data);
+  void write_client(std::vector<std::string> pieces);
+  // Sends what execute() gathered; called before anything that depends on order.
+  void flush_writes();
   void begin_close();
   void start_client_shutdown();
   void close_handles();
@@ -64,6 +66,8 @@ class ClientConnection : public UpstreamListener {
   uv_timer_t linger_{};
   uv_shutdown_t shutdown_req_{};
   Upstream* upstream_ = nullptr;
+  std::vector<std::string> client_out_;    // gathered SendBytes, one writev per batch
+  std::vector<std::string> upstream_out_;
 
   bool reading_ = false;
   bool client_eof_ = false;

@@ -179,14 +179,10 @@ void Upstream::set_reading(bool reading) {
   }
 }
 
-void Upstream::write(std::string data) {
-  if (closing_ || !connected_ || shut_down_) return;
-  auto* w = new WriteRequest{{}, std::move(data), this};
-  w->req.data = w;
-  uv_buf_t buf = uv_buf_init(w->data.data(), static_cast<unsigned>(w->data.size()));
-  int rc = uv_write(&w->req, reinterpret_cast<uv_stream_t*>(&tcp_), &buf, 1, &Upstream::on_write);
+void Upstream::write(std::vector<std::string> pieces) {
+  if (closing_ || !connected_ || shut_down_ || pieces.empty()) return;
+  int rc = start_write(reinterpret_cast<uv_stream_t*>(&tcp_), std::move(pieces), this, &Upstream::on_write);
   if (rc != 0) {
-    delete w;
     if (listener_) listener_->on_upstream_error(*this, uv_message(rc));
     return;
   }

@@ -37,7 +37,7 @@ class Upstream {
 
   void connect(const proxy::Config& config, UpstreamListener* listener);
   void set_listener(UpstreamListener* listener) { listener_ = listener; }
-  void write(std::string data);
+  void write(std::vector<std::string> pieces);
   void shutdown_write();
   void set_reading(bool reading);
   std::size_t write_queue_size() const;
