@@ -6,7 +6,7 @@
 #include <fstream>
 #include <istream>
 
-#include "core/flow/base64.hpp"
+#include "core/base64.hpp"
 #include "core/flow/har_query.hpp"
 #include "core/flow/har_time.hpp"
 #include "core/flow/har_timings.hpp"

@@ -6,7 +6,7 @@
 #include <fstream>
 #include <ostream>
 
-#include "core/flow/base64.hpp"
+#include "core/base64.hpp"
 #include "core/flow/har_cookies.hpp"
 #include "core/flow/har_query.hpp"
 #include "core/flow/har_time.hpp"

@@ -6,7 +6,7 @@
 #include <cstring>
 #include <limits>
 
-#include "core/flow/base64.hpp"
+#include "core/base64.hpp"
 
 namespace flowscope::flow {
 

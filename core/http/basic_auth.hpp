@@ -5,9 +5,6 @@
 
 namespace flowscope::http {
 
-std::string base64_encode(std::string_view data);
-std::optional<std::string> base64_decode(std::string_view text);
-
 // "Basic dXNlcjpwYXNz" → "user:pass"; nullopt for any other scheme or bad base64.
 std::optional<std::string> decode_basic_credentials(std::string_view header_value);
 

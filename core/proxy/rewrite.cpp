@@ -1,6 +1,6 @@
 #include "core/proxy/rewrite.hpp"
 
-#include "core/http/basic_auth.hpp"
+#include "core/base64.hpp"
 #include "core/http/hop_by_hop.hpp"
 #include "core/http/serializer.hpp"
 
@@ -67,7 +67,7 @@ http::RequestHead make_upstream_request(const http::RequestHead& client_request,
   if (via_proxy) {
     out.target = url.scheme + "://" + host + url.path_and_query;
     if (!proxy_credentials.empty())
-      out.headers.add("Proxy-Authorization", "Basic " + http::base64_encode(proxy_credentials));
+      out.headers.add("Proxy-Authorization", "Basic " + base64_encode(proxy_credentials));
   } else {
     out.target = url.path_and_query;
   }
@@ -108,7 +108,7 @@ std::string make_connect_request(const http::Authority& target, const std::strin
   head.target = target.to_string();
   head.headers.add("Host", head.target);
   if (!proxy_credentials.empty())
-    head.headers.add("Proxy-Authorization", "Basic " + http::base64_encode(proxy_credentials));
+    head.headers.add("Proxy-Authorization", "Basic " + base64_encode(proxy_credentials));
   return http::serialize(head);
 }
 

@@ -12,7 +12,7 @@
 #include <cstring>
 #include <thread>
 
-#include "core/http/basic_auth.hpp"
+#include "core/base64.hpp"
 
 namespace flowscope::testsupport {
 
@@ -64,7 +64,7 @@ Result<RunningProxy> start_proxy(proxy::Config config) {
 }
 
 std::string basic_credentials(const std::string& user_colon_pass) {
-  return "Basic " + http::base64_encode(user_colon_pass);
+  return "Basic " + flowscope::base64_encode(user_colon_pass);
 }
 
 namespace {

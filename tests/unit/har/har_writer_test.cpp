@@ -5,7 +5,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "core/flow/base64.hpp"
+#include "core/base64.hpp"
 #include "core/flow/content_decoding.hpp"
 #include "core/flow/har_writer.hpp"
 #include "tests/unit/har/har_test_flows.hpp"

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/base64.hpp"
 #include "core/http/basic_auth.hpp"
 #include "core/http/hop_by_hop.hpp"
 

@@ -1,7 +1,7 @@
 // Answers proxy::Session generates itself, and the flows it records for them.
 #include <gtest/gtest.h>
 
-#include "core/http/basic_auth.hpp"
+#include "core/base64.hpp"
 #include "session_harness.hpp"
 
 namespace flowscope::proxy::testing {
@@ -83,14 +83,14 @@ TEST(SessionErrors, ProxyAuthentication) {
   }
   {
     SessionHarness h(config);
-    h.client("CONNECT o.test:443 HTTP/1.1\r\nProxy-Authorization: Basic " + http::base64_encode("user:wrong") +
+    h.client("CONNECT o.test:443 HTTP/1.1\r\nProxy-Authorization: Basic " + base64_encode("user:wrong") +
              "\r\n\r\n");
     EXPECT_TRUE(h.take_client_bytes().starts_with("HTTP/1.1 407"));
   }
   {
     SessionHarness h(config);
     h.client("GET http://o.test/ HTTP/1.1\r\nHost: o.test\r\nProxy-Authorization: Basic " +
-             http::base64_encode("user:secret") + "\r\n\r\n");
+             base64_encode("user:secret") + "\r\n\r\n");
     EXPECT_EQ(h.count<OpenUpstream>(), 1u);
     h.connected();
     EXPECT_EQ(h.take_upstream_bytes().find("Proxy-Authorization"), std::string::npos);

@@ -1,11 +1,11 @@
-#include "core/flow/base64.hpp"
+#include "core/base64.hpp"
 
 #include <openssl/evp.h>
 
 #include <array>
 #include <cstdint>
 
-namespace flowscope::flow {
+namespace flowscope {
 
 namespace {
 
@@ -64,4 +64,4 @@ std::optional<std::string> base64_decode(std::string_view text) {
   return out;
 }
 
-}  // namespace flowscope::flow
+}  // namespace flowscope
