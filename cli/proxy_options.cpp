@@ -59,6 +59,9 @@ void add_proxy_options(CLI::App& app, ProxyOptions& o) {
   app.add_option("--allow-hosts", c.allow_hosts, "Regex of the only hosts to intercept (repeatable)");
   app.add_flag("!--no-auto-passthrough", c.auto_passthrough,
                "Keep intercepting hosts whose clients refused our certificate");
+  app.add_option("--passthrough-ttl-ms", c.passthrough_ttl_ms,
+                 "How long a host a client refused our certificate for stays blind for that client")
+      ->capture_default_str();
   app.add_flag("--insecure", c.insecure, "Do not verify origin certificates");
   app.add_option("--upstream-ca", c.upstream_ca, "PEM file of extra CAs trusted for origins");
   app.add_option("--client-cert", c.client_cert, "PEM (certificate and key) for origins that ask for one");

@@ -43,7 +43,7 @@ void ClientConnection::accept(Worker& worker, uv_stream_t* server) {
   uv_tcp_nodelay(&c->tcp_, 1);
   c->session_.emplace(worker.config(), worker.policy(), worker.interception(), proxy::Clock::system(),
                       worker.next_connection_id(), peer_address(&c->tcp_));
-  c->session_->on_start();
+  c->session_->handle(proxy::Started{});
   c->run_commands();
 }
 
@@ -63,27 +63,31 @@ void ClientConnection::execute(proxy::Command& command) {
   std::visit(
       Overloaded{
           [&](proxy::SendBytes& send) {
-            (send.to == proxy::Side::kClient ? client_out_ : upstream_out_).push_back(std::move(send.bytes));
+            if (send.connection == proxy::kClientConnection) {
+              client_out_.push_back(std::move(send.bytes));
+            } else if (send.connection == upstream_id_) {
+              upstream_out_.push_back(std::move(send.bytes));
+            }
           },
-          [&](proxy::OpenUpstream& open) {
+          [&](proxy::OpenConnection& open) {
             flush_writes();
             open_upstream(open);
           },
-          [&](proxy::ReleaseUpstream& release) {
-            flush_writes();
-            release_upstream(release.reusable);
-          },
           [&](proxy::ShutdownWrite& shut) {
             flush_writes();
-            if (shut.side == proxy::Side::kUpstream) {
-              if (upstream_ != nullptr) upstream_->shutdown_write();
+            if (shut.connection != proxy::kClientConnection) {
+              if (upstream_ != nullptr && shut.connection == upstream_id_) upstream_->shutdown_write();
             } else if (!client_shut_down_ && !closing_) {
               start_client_shutdown();
             }
           },
-          [&](proxy::CloseConnection&) {
+          [&](proxy::CloseConnection& close) {
             flush_writes();
-            begin_close();
+            if (close.connection == proxy::kClientConnection) {
+              begin_close();
+            } else if (close.connection == upstream_id_) {
+              release_upstream(close.reusable);
+            }
           },
           [&](proxy::StartTimer& start) {
             uv_timer_start(&timers_[static_cast<std::size_t>(start.kind)], &ClientConnection::on_timer, start.ms, 0);
@@ -94,8 +98,9 @@ void ClientConnection::execute(proxy::Command& command) {
       command);
 }
 
-void ClientConnection::open_upstream(const proxy::OpenUpstream& open) {
+void ClientConnection::open_upstream(const proxy::OpenConnection& open) {
   if (upstream_ != nullptr) release_upstream(false);
+  upstream_id_ = open.connection;
   if (open.allow_pooled) {
     if (Upstream* pooled = worker_.pool().take(open.host, open.port)) {
       upstream_ = pooled;
@@ -103,7 +108,7 @@ void ClientConnection::open_upstream(const proxy::OpenUpstream& open) {
       proxy::UpstreamInfo info;
       info.server_address = pooled->server_address();
       info.reused = true;
-      session_->on_upstream_connected(info);
+      session_->handle(proxy::Connected{upstream_id_, info});
       return;
     }
   }
@@ -115,6 +120,7 @@ void ClientConnection::release_upstream(bool reusable) {
   if (upstream_ == nullptr) return;
   Upstream* u = upstream_;
   upstream_ = nullptr;
+  upstream_id_ = 0;
   upstream_paused_by_client_ = false;
   client_paused_by_upstream_ = false;
   if (reusable && u->connected() && u->write_queue_size() == 0) {
@@ -145,7 +151,7 @@ void ClientConnection::on_write(uv_write_t* req, int status) {
   if (!c->closing_ && status == 0) {
     c->update_flow_control();
   } else if (!c->closing_ && status != UV_ECANCELED) {
-    c->session_->on_client_error(uv_message(status));
+    c->session_->handle(proxy::ConnectionError{proxy::kClientConnection, uv_message(status)});
     c->run_commands();
   }
   c->release_ref();
@@ -165,17 +171,18 @@ void ClientConnection::on_read(uv_stream_t* s, ssize_t nread, const uv_buf_t* bu
     return;
   }
   if (nread > 0) {
-    c->session_->on_client_data(std::string_view(buf->base, static_cast<std::size_t>(nread)));
+    c->session_->handle(
+        proxy::DataReceived{proxy::kClientConnection, std::string_view(buf->base, static_cast<std::size_t>(nread))});
   } else if (nread == UV_EOF) {
     c->client_eof_ = true;
     uv_read_stop(s);
     c->reading_ = false;
-    c->session_->on_client_eof();
+    c->session_->handle(proxy::EofReceived{proxy::kClientConnection});
   } else if (nread < 0) {
     c->client_eof_ = true;
     uv_read_stop(s);
     c->reading_ = false;
-    c->session_->on_client_error(uv_message(static_cast<int>(nread)));
+    c->session_->handle(proxy::ConnectionError{proxy::kClientConnection, uv_message(static_cast<int>(nread))});
   }
   c->run_commands();
 }
@@ -205,31 +212,33 @@ void ClientConnection::update_flow_control() {
 // ------------------------------------------------------------ upstream side
 
 void ClientConnection::on_upstream_connected(Upstream&, const proxy::UpstreamInfo& info) {
-  session_->on_upstream_connected(info);
+  session_->handle(proxy::Connected{upstream_id_, info});
   run_commands();
 }
 
 void ClientConnection::on_upstream_failed(Upstream&, const proxy::UpstreamFailure& failure) {
+  const proxy::ConnectionId failed = upstream_id_;
   if (upstream_ != nullptr) {
     upstream_->close();
     upstream_ = nullptr;
+    upstream_id_ = 0;
   }
-  session_->on_upstream_failed(failure);
+  session_->handle(proxy::ConnectFailed{failed, failure});
   run_commands();
 }
 
 void ClientConnection::on_upstream_data(Upstream&, std::string_view data) {
-  session_->on_upstream_data(data);
+  session_->handle(proxy::DataReceived{upstream_id_, data});
   run_commands();
 }
 
 void ClientConnection::on_upstream_eof(Upstream&) {
-  session_->on_upstream_eof();
+  session_->handle(proxy::EofReceived{upstream_id_});
   run_commands();
 }
 
 void ClientConnection::on_upstream_error(Upstream&, std::string_view message) {
-  session_->on_upstream_error(message);
+  session_->handle(proxy::ConnectionError{upstream_id_, std::string(message)});
   run_commands();
 }
 
@@ -241,7 +250,7 @@ void ClientConnection::on_timer(uv_timer_t* timer) {
   ClientConnection* c = self(timer->data);
   if (c->closing_) return;
   for (std::size_t i = 0; i < c->timers_.size(); ++i) {
-    if (&c->timers_[i] == timer) c->session_->on_timer(static_cast<proxy::TimerKind>(i));
+    if (&c->timers_[i] == timer) c->session_->handle(proxy::TimerFired{static_cast<proxy::TimerKind>(i)});
   }
   c->run_commands();
 }
@@ -250,13 +259,13 @@ void ClientConnection::on_timer(uv_timer_t* timer) {
 
 void ClientConnection::shutdown() {
   if (closing_ || !session_) return;
-  session_->on_shutdown();
+  session_->handle(proxy::ShutdownRequested{});
   run_commands();
 }
 
 void ClientConnection::force_close() {
   if (session_ && !closing_) {
-    session_->on_abort("flowscope shut down before the exchange finished");
+    session_->handle(proxy::Aborted{"flowscope shut down before the exchange finished"});
     run_commands();  // records the flow; the close it asks for is made hard below
   }
   release_upstream(false);

@@ -42,7 +42,7 @@ class ClientConnection : public UpstreamListener {
 
   void run_commands();
   void execute(proxy::Command& command);
-  void open_upstream(const proxy::OpenUpstream& open);
+  void open_upstream(const proxy::OpenConnection& open);
   void release_upstream(bool reusable);
   void write_client(std::vector<std::string> pieces);
   // Sends what execute() gathered; called before anything that depends on order.
@@ -66,6 +66,7 @@ class ClientConnection : public UpstreamListener {
   uv_timer_t linger_{};
   uv_shutdown_t shutdown_req_{};
   Upstream* upstream_ = nullptr;
+  proxy::ConnectionId upstream_id_ = 0;  // the session's id for upstream_
   std::vector<std::string> client_out_;    // gathered SendBytes, one writev per batch
   std::vector<std::string> upstream_out_;
 

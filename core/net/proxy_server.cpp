@@ -1,7 +1,8 @@
 #include "core/net/proxy_server.hpp"
 
-#include <csignal>
 #include <condition_variable>
+#include <csignal>
+#include <cstdio>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -26,7 +27,13 @@ class ProxyServerImpl final : public ProxyServer {
   ~ProxyServerImpl() override { shutdown(); }
 
   Result<void> start() {
-    auto policy = proxy::HostPolicy::create(config_.ignore_hosts, config_.allow_hosts, config_.auto_passthrough);
+    proxy::HostPolicyOptions policy_options;
+    policy_options.ignore = config_.ignore_hosts;
+    policy_options.allow = config_.allow_hosts;
+    policy_options.auto_passthrough = config_.auto_passthrough;
+    policy_options.passthrough_ttl_ms = config_.passthrough_ttl_ms;
+    policy_options.log = [](const std::string& line) { std::fprintf(stderr, "flowscope: %s\n", line.c_str()); };
+    auto policy = proxy::HostPolicy::create(std::move(policy_options));
     if (!policy) return std::unexpected(policy.error());
     policy_ = std::move(*policy);
     if (certificates_) {

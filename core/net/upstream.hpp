@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-#include "core/proxy/commands.hpp"
+#include "core/proxy/events.hpp"
 #include "core/proxy/config.hpp"
 
 namespace flowscope::net {

@@ -1,7 +1,10 @@
 #pragma once
-// What a Session asks its driver to do (commands) and what the driver tells a
-// Session (the event methods on Session). The driver in core/net is the only code
-// that turns these into socket work; tests assert on them directly.
+// What a Session asks its driver to do (commands). Every command that touches a
+// socket names the connection by id: kClientConnection is the client's, and the
+// session numbers each upstream connection it opens (1, 2, …), so a session can hold
+// several at once and an event from a connection it already let go is recognised
+// and ignored. The driver in core/net is the only code that turns these into
+// socket work; tests assert on them directly.
 #include <cstdint>
 #include <string>
 #include <variant>
@@ -10,7 +13,8 @@
 
 namespace flowscope::proxy {
 
-enum class Side { kClient, kUpstream };
+using ConnectionId = std::uint32_t;
+inline constexpr ConnectionId kClientConnection = 0;
 
 enum class TimerKind {
   kIdle,      // a client connection with no request in flight
@@ -19,32 +23,32 @@ enum class TimerKind {
 };
 
 struct SendBytes {
-  Side to;
+  ConnectionId connection = kClientConnection;
   std::string bytes;
 };
 
-// Connect to host:port (after --resolve overrides and DNS). With allow_pooled, an
-// idle keep-alive connection to the same host:port may be handed over instead.
-// The driver answers with on_upstream_connected or on_upstream_failed.
-struct OpenUpstream {
+// Connect `connection` (a new id) to host:port, after --resolve overrides and DNS.
+// With allow_pooled, an idle keep-alive connection to the same host:port may be
+// handed over instead. The driver answers with Connected or ConnectFailed.
+struct OpenConnection {
+  ConnectionId connection = 0;
   std::string host;
   std::uint16_t port = 0;
   bool allow_pooled = false;
 };
 
-// The session is done with its upstream connection. A reusable one goes back to
-// the loop's pool; otherwise it is closed.
-struct ReleaseUpstream {
+// Half-close: shut down writing once the connection's queued bytes are written.
+struct ShutdownWrite {
+  ConnectionId connection = kClientConnection;
+};
+
+// The session is done with a connection. An upstream one marked reusable goes back
+// to the loop's pool; otherwise it is closed. Closing the client connection ends
+// the session: its queued bytes are written first, then every connection closes.
+struct CloseConnection {
+  ConnectionId connection = kClientConnection;
   bool reusable = false;
 };
-
-// Half-close: shut down writing on that side once its queued bytes are written.
-struct ShutdownWrite {
-  Side side;
-};
-
-// Close both sides once the bytes queued for the client are written. Final.
-struct CloseConnection {};
 
 struct StartTimer {
   TimerKind kind;
@@ -59,21 +63,7 @@ struct RecordFlow {
   flow::Flow flow;
 };
 
-using Command = std::variant<SendBytes, OpenUpstream, ReleaseUpstream, ShutdownWrite, CloseConnection,
-                             StartTimer, StopTimer, RecordFlow>;
-
-struct UpstreamInfo {
-  std::string server_address;  // "ip:port" actually connected to
-  bool reused = false;         // came from the keep-alive pool
-  double dns_ms = -1;
-  double connect_ms = -1;
-};
-
-enum class UpstreamFailureKind { kDns, kRefused, kTimeout, kOther };
-
-struct UpstreamFailure {
-  UpstreamFailureKind kind = UpstreamFailureKind::kOther;
-  std::string message;
-};
+using Command = std::variant<SendBytes, OpenConnection, ShutdownWrite, CloseConnection, StartTimer, StopTimer,
+                             RecordFlow>;
 
 }  // namespace flowscope::proxy

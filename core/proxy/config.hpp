@@ -42,6 +42,7 @@ struct Config {
   std::vector<std::string> ignore_hosts;  // regexes: these hosts are tunnelled blind
   std::vector<std::string> allow_hosts;   // regexes: when set, only these are intercepted
   bool auto_passthrough = true;           // tunnel hosts whose clients refuse our certificate
+  std::uint64_t passthrough_ttl_ms = 600'000;  // … for this long, per client
   bool insecure = false;                  // do not verify origin certificates
   std::string upstream_ca;                // extra trusted CA file for origins
   std::string client_cert;                // PEM (certificate + key) offered to origins that ask

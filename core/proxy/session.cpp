@@ -26,6 +26,18 @@ bool client_wants_keep_alive(const http::RequestHead& head) {
                     head.headers.has_token("Proxy-Connection", "keep-alive"));
 }
 
+// "127.0.0.1:5000" → "127.0.0.1", "[::1]:5000" → "::1".
+std::string ip_of(const std::string& address) {
+  std::string ip = address.substr(0, address.rfind(':'));
+  if (ip.size() >= 2 && ip.front() == '[' && ip.back() == ']') ip = ip.substr(1, ip.size() - 2);
+  return ip;
+}
+
+template <class... Ts>
+struct Overloaded : Ts... {
+  using Ts::operator()...;
+};
+
 }  // namespace
 
 Clock Clock::system() {
@@ -50,6 +62,7 @@ Session::Session(const Config& config, ConnectPolicy& policy, const Interception
       clock_(std::move(clock)),
       connection_id_(connection_id),
       client_address_(std::move(client_address)),
+      client_ip_(ip_of(client_address_)),
       request_parser_(http::MessageKind::kRequest, config.max_head_bytes) {}
 
 bool Session::wants_client_reads() const {
@@ -88,7 +101,7 @@ void Session::send(Side to, std::string bytes) {
     flush_tls(to);
     return;
   }
-  emit(SendBytes{to, std::move(bytes)});
+  emit(SendBytes{connection_of(to), std::move(bytes)});
 }
 
 // Bytes queued while the upstream was connecting; they are in the replay copy already.
@@ -99,16 +112,66 @@ void Session::flush_upstream_pending() {
     upstream_tls_->send(pending);
     flush_tls(Side::kUpstream);
   } else {
-    emit(SendBytes{Side::kUpstream, std::move(pending)});
+    emit(SendBytes{upstream_id_, std::move(pending)});
   }
 }
 
 void Session::release_upstream(bool reusable) {
   // Connections with TLS state in this session never go to the shared pool.
-  if (upstream_open_) emit(ReleaseUpstream{reusable && !upstream_tls_});
+  if (upstream_open_) emit(CloseConnection{upstream_id_, reusable && !upstream_tls_});
+  upstream_id_ = 0;
   upstream_open_ = upstream_connected_ = false;
   upstream_kept_ = false;
   upstream_tls_.reset();
+}
+
+void Session::open_upstream(std::string host, std::uint16_t port, bool allow_pooled) {
+  upstream_id_ = ++last_connection_id_;
+  emit(OpenConnection{upstream_id_, std::move(host), port, allow_pooled});
+}
+
+ConnectionId Session::connection_of(Side side) const {
+  return side == Side::kClient ? kClientConnection : upstream_id_;
+}
+
+void Session::handle(const Event& event) {
+  // Events from an upstream connection this session already let go (a late read
+  // from a released connection) are not about anything it still does.
+  auto current = [this](ConnectionId id) { return id != kClientConnection && id == upstream_id_; };
+  std::visit(Overloaded{
+                 [&](const Started&) { on_start(); },
+                 [&](const DataReceived& e) {
+                   if (e.connection == kClientConnection) {
+                     on_client_data(e.bytes);
+                   } else if (current(e.connection)) {
+                     on_upstream_data(e.bytes);
+                   }
+                 },
+                 [&](const EofReceived& e) {
+                   if (e.connection == kClientConnection) {
+                     on_client_eof();
+                   } else if (current(e.connection)) {
+                     on_upstream_eof();
+                   }
+                 },
+                 [&](const ConnectionError& e) {
+                   if (e.connection == kClientConnection) {
+                     on_client_error(e.message);
+                   } else if (current(e.connection)) {
+                     on_upstream_error(e.message);
+                   }
+                 },
+                 [&](const Connected& e) {
+                   if (current(e.connection)) on_upstream_connected(e.info);
+                 },
+                 [&](const ConnectFailed& e) {
+                   if (current(e.connection)) on_upstream_failed(e.failure);
+                 },
+                 [&](const TimerFired& e) { on_timer(e.kind); },
+                 [&](const ShutdownRequested&) { on_shutdown(); },
+                 [&](const Aborted& e) { on_abort(e.reason); },
+             },
+             event);
 }
 
 void Session::on_start() { emit(StartTimer{TimerKind::kIdle, config_.idle_timeout_ms}); }
@@ -313,11 +376,11 @@ void Session::start_forwarding(const http::AbsoluteUrl& url) {
   if (!upstream_open_) {
     upstream_open_ = true;
     if (inner_) {
-      emit(OpenUpstream{inner_->target.host, inner_->target.port, false});
+      open_upstream(inner_->target.host, inner_->target.port, false);
     } else if (via_proxy) {
-      emit(OpenUpstream{config_.upstream_proxy->host, config_.upstream_proxy->port, true});
+      open_upstream(config_.upstream_proxy->host, config_.upstream_proxy->port, true);
     } else {
-      emit(OpenUpstream{url.authority.host, url.authority.port, true});
+      open_upstream(url.authority.host, url.authority.port, true);
     }
   }
 }
@@ -330,9 +393,9 @@ void Session::start_connect(const http::Authority& target) {
   state_ = State::kConnecting;
   upstream_open_ = true;
   if (config_.upstream_proxy) {
-    emit(OpenUpstream{config_.upstream_proxy->host, config_.upstream_proxy->port, false});
+    open_upstream(config_.upstream_proxy->host, config_.upstream_proxy->port, false);
   } else {
-    emit(OpenUpstream{target.host, target.port, false});
+    open_upstream(target.host, target.port, false);
   }
 }
 
@@ -486,6 +549,8 @@ void Session::on_upstream_connected(const UpstreamInfo& info) {
 
 void Session::on_upstream_failed(const UpstreamFailure& failure) {
   if (state_ == State::kClosed) return;
+  // The driver has closed the connection that failed.
+  upstream_id_ = 0;
   upstream_open_ = upstream_connected_ = upstream_kept_ = false;
   upstream_tls_.reset();
   upstream_pending_.clear();
@@ -686,11 +751,11 @@ bool Session::try_retry() {
   if (ex.request.method == "HEAD") response_parser_->expect_response_to_head();
   upstream_open_ = true;
   if (inner_) {
-    emit(OpenUpstream{inner_->target.host, inner_->target.port, false});
+    open_upstream(inner_->target.host, inner_->target.port, false);
   } else if (config_.upstream_proxy) {
-    emit(OpenUpstream{config_.upstream_proxy->host, config_.upstream_proxy->port, false});
+    open_upstream(config_.upstream_proxy->host, config_.upstream_proxy->port, false);
   } else {
-    emit(OpenUpstream{ex.url->authority.host, ex.url->authority.port, false});
+    open_upstream(ex.url->authority.host, ex.url->authority.port, false);
   }
   return true;
 }
@@ -843,7 +908,7 @@ void Session::tunnel_upstream_data(std::string_view data) {
 void Session::tunnel_side_closed(Side side) {
   // RFC 9110 §9.3.6: what the closed side sent is still delivered; its peer gets
   // a half-close, and the tunnel ends when both directions are done.
-  emit(ShutdownWrite{side == Side::kClient ? Side::kUpstream : Side::kClient});
+  emit(ShutdownWrite{side == Side::kClient ? upstream_id_ : kClientConnection});
   if (client_eof_ && upstream_eof_) finish_tunnel({});
 }
 
@@ -917,7 +982,7 @@ void Session::close_all() {
     flush_tls(Side::kClient);
   }
   state_ = State::kClosed;
-  emit(CloseConnection{});
+  emit(CloseConnection{kClientConnection, false});
 }
 
 }  // namespace flowscope::proxy

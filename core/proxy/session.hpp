@@ -28,6 +28,7 @@
 #include "core/proxy/commands.hpp"
 #include "core/proxy/config.hpp"
 #include "core/proxy/connect_policy.hpp"
+#include "core/proxy/events.hpp"
 #include "core/proxy/interception.hpp"
 #include "core/proxy/rewrite.hpp"
 #include "core/tls/endpoint.hpp"
@@ -47,7 +48,17 @@ class Session {
   Session(const Config& config, ConnectPolicy& policy, const Interception* interception, Clock clock,
           std::uint64_t connection_id, std::string client_address);
 
-  // Events from the driver.
+  // Feed one event; take_commands() then returns what it asked for, in order.
+  void handle(const Event& event);
+
+  std::vector<Command> take_commands() { return std::move(commands_); }
+  bool wants_client_reads() const;
+  bool closed() const { return state_ == State::kClosed; }
+
+ private:
+  // Which of the session's two connections a step talks to; commands name the id.
+  enum class Side { kClient, kUpstream };
+
   void on_start();
   void on_client_data(std::string_view data);
   void on_client_eof();
@@ -58,16 +69,9 @@ class Session {
   void on_upstream_eof();
   void on_upstream_error(std::string_view message);
   void on_timer(TimerKind kind);
-  // Graceful shutdown: finish the exchange in flight, then close.
   void on_shutdown();
-  // The grace period is over: record what is in flight as failed, then close.
   void on_abort(std::string_view reason);
 
-  std::vector<Command> take_commands() { return std::move(commands_); }
-  bool wants_client_reads() const;
-  bool closed() const { return state_ == State::kClosed; }
-
- private:
   enum class State {
     kAwaitHead,        // between requests
     kRequest,          // a request is being forwarded (head done, maybe body in flight)
@@ -165,6 +169,8 @@ class Session {
   bool check_auth(const http::RequestHead& head);
 
   void send(Side to, std::string bytes);
+  void open_upstream(std::string host, std::uint16_t port, bool allow_pooled);
+  ConnectionId connection_of(Side side) const;
   void emit(Command command) { commands_.push_back(std::move(command)); }
   double elapsed_ms(std::int64_t from_us, std::int64_t to_us) const;
   std::int64_t now() const { return clock_.monotonic_us(); }
@@ -175,6 +181,7 @@ class Session {
   Clock clock_;
   std::uint64_t connection_id_;
   std::string client_address_;
+  std::string client_ip_;  // client_address_ without the port: passthrough is per client
   std::uint64_t flow_seq_ = 0;
 
   State state_ = State::kAwaitHead;
@@ -182,7 +189,9 @@ class Session {
   std::unique_ptr<http::Parser> response_parser_;
   std::string client_buf_;
   std::string upstream_pending_;
-  bool upstream_open_ = false;       // an OpenUpstream is outstanding or connected
+  ConnectionId last_connection_id_ = kClientConnection;
+  ConnectionId upstream_id_ = 0;     // the upstream connection in use; 0 for none
+  bool upstream_open_ = false;       // an OpenConnection is outstanding or connected
   bool upstream_connected_ = false;
   bool client_eof_ = false;
   bool upstream_eof_ = false;
@@ -193,7 +202,8 @@ class Session {
   std::optional<tls::Endpoint> client_tls_;
   std::optional<tls::Endpoint> upstream_tls_;
   std::shared_ptr<const void> leaf_owner_;  // keeps the minted certificate alive
-  std::string sni_;
+  std::string sni_;          // as the client sent it
+  std::string server_name_;  // the SNI when it is a usable name, else the CONNECT host
   std::int64_t origin_tls_started_us_ = 0;
   bool upstream_kept_ = false;  // the upstream connection served an earlier exchange
 

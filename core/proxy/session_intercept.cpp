@@ -8,6 +8,7 @@
 
 #include "core/proxy/session.hpp"
 #include "core/tls/client_hello.hpp"
+#include "core/tls/server_name.hpp"
 
 namespace flowscope::proxy {
 
@@ -39,7 +40,7 @@ std::string time_to_string(const ASN1_TIME* time) {
 }  // namespace
 
 std::string Session::origin_host() const {
-  if (!sni_.empty()) return sni_;
+  if (!server_name_.empty()) return server_name_;
   if (inner_) return inner_->target.host;
   return exchange_ && exchange_->connect_target ? exchange_->connect_target->host : std::string();
 }
@@ -48,13 +49,14 @@ void Session::flush_tls(Side side) {
   std::optional<tls::Endpoint>& endpoint = side == Side::kClient ? client_tls_ : upstream_tls_;
   if (!endpoint) return;
   std::string out = endpoint->take_ciphertext();
-  if (!out.empty()) emit(SendBytes{side, std::move(out)});
+  if (!out.empty()) emit(SendBytes{connection_of(side), std::move(out)});
 }
 
 void Session::after_connect_established() {
   send(Side::kClient, std::string(kEstablished));
   const Exchange& ex = *exchange_;
-  if (interception_ != nullptr && policy_.decide(ex.connect_target->host, "") == TunnelMode::kIntercept) {
+  if (interception_ != nullptr &&
+      policy_.decide({client_ip_, ex.connect_target->host, std::string()}) == TunnelMode::kIntercept) {
     state_ = State::kSniffing;
     sniff_client();
     return;
@@ -88,7 +90,10 @@ void Session::sniff_client() {
     }
     case tls::Sniffed::kTls:
       sni_ = sniffed.hello.sni;
-      if (policy_.decide(exchange_->connect_target->host, sni_) == TunnelMode::kBlind) {
+      // An SNI that names nothing (Go sends "host:port") is recorded as sent; the
+      // CONNECT host names the origin and the leaf instead.
+      server_name_ = tls::is_usable_server_name(sni_) ? sni_ : exchange_->connect_target->host;
+      if (policy_.decide({client_ip_, exchange_->connect_target->host, server_name_}) == TunnelMode::kBlind) {
         enter_tunnel({});
         return;
       }
@@ -157,7 +162,7 @@ void Session::on_origin_tls_progress() {
     inner_->refusal = "TLS handshake with " + origin_host() + " failed: " + upstream_tls_->error();
   }
 
-  const std::string leaf_name = sni_.empty() ? ex.connect_target->host : sni_;
+  const std::string leaf_name = origin_host();
   auto leaf = interception_->certificates->leaf_for(leaf_name, origin_cert);
   if (!inner_->refusal.empty()) release_upstream(false);
   if (!leaf) {
@@ -197,13 +202,20 @@ void Session::on_client_tls_progress() {
     client_plaintext_ready();
     return;
   }
-  // The client aborted the handshake: an alert such as unknown_ca, or a close right
-  // after our certificate (pinning, or a CA it does not trust).
+  // The handshake with the client failed. Only an explicit certificate alert
+  // (unknown_ca, bad_certificate, …) is a refusal of our certificate; a client that
+  // closes mid-handshake (Go's HTTP client does at exit) has refused nothing.
   const std::string host = exchange_->connect_target->host;
-  std::string error = "the client refused flowscope's certificate for " + host + " (" + client_tls_->error() +
-                      "): install the flowscope CA (flowscope ca install) or pass --ignore-hosts";
-  if (policy_.remember_passthrough(host)) {
-    error += "; " + host + " is tunnelled blind from now on (--auto-passthrough)";
+  std::string error;
+  if (client_tls_->peer_refused_certificate()) {
+    error = "the client refused flowscope's certificate for " + host + " (" + client_tls_->error() +
+            "): install the flowscope CA (flowscope ca install) or pass --ignore-hosts";
+    if (policy_.remember_passthrough(client_ip_, host)) {
+      error += "; " + host + " is tunnelled blind for " + client_ip_ + " for the next " +
+               std::to_string(config_.passthrough_ttl_ms / 1000) + " s (--auto-passthrough)";
+    }
+  } else {
+    error = "TLS handshake with the client for " + host + " failed (" + client_tls_->error() + ")";
   }
   client_tls_.reset();
   exchange_->flow.tls = inner_->tls;

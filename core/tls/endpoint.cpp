@@ -15,10 +15,11 @@ bool is_ip_literal(const std::string& host) {
   return inet_pton(AF_INET, host.c_str(), buf) == 1 || inet_pton(AF_INET6, host.c_str(), buf) == 1;
 }
 
-// Alerts a peer sends when it refuses our certificate or our handshake.
-bool is_peer_alert(unsigned long err) {
+// The alert a peer sent, from the error OpenSSL queued for it; -1 when the error is
+// not a received alert.
+int received_alert(unsigned long err) {
   const int reason = ERR_GET_REASON(err);
-  return reason >= SSL_AD_REASON_OFFSET && reason < SSL_AD_REASON_OFFSET + 256;
+  return reason >= SSL_AD_REASON_OFFSET && reason < SSL_AD_REASON_OFFSET + 256 ? reason - SSL_AD_REASON_OFFSET : -1;
 }
 
 }  // namespace
@@ -167,7 +168,7 @@ void Endpoint::close() {
 
 void Endpoint::fail_from_queue(int ssl_error) {
   unsigned long first = ERR_peek_error();
-  peer_alert_ = first != 0 && is_peer_alert(first);
+  peer_alert_ = first != 0 ? received_alert(first) : -1;
   std::string queue = drain_error_queue();
   state_ = EndpointState::kFailed;
   if (!queue.empty()) {
@@ -191,6 +192,20 @@ void Endpoint::drain_write_bio() {
 std::string Endpoint::take_ciphertext() { return std::exchange(ciphertext_out_, {}); }
 std::string Endpoint::take_plaintext() { return std::exchange(plaintext_in_, {}); }
 bool Endpoint::has_ciphertext() const { return !ciphertext_out_.empty(); }
+
+bool Endpoint::peer_refused_certificate() const {
+  switch (peer_alert_) {
+    case SSL_AD_BAD_CERTIFICATE:
+    case SSL_AD_UNSUPPORTED_CERTIFICATE:
+    case SSL_AD_CERTIFICATE_REVOKED:
+    case SSL_AD_CERTIFICATE_EXPIRED:
+    case SSL_AD_CERTIFICATE_UNKNOWN:
+    case SSL_AD_UNKNOWN_CA:
+      return true;
+    default:
+      return false;
+  }
+}
 
 SessionInfo Endpoint::info() const {
   SessionInfo out;

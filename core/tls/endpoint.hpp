@@ -59,7 +59,11 @@ class Endpoint {
   const std::string& error() const { return error_; }
   // A fatal alert from the peer during the handshake (e.g. unknown_ca): the peer
   // refused us, typically because it does not trust our certificate.
-  bool peer_rejected_handshake() const { return peer_alert_; }
+  bool peer_rejected_handshake() const { return peer_alert_ >= 0; }
+  // The peer's alert says it does not accept our certificate (unknown_ca,
+  // bad_certificate, certificate_unknown, …). An EOF or a reset mid-handshake is not
+  // one: clients that give up on a connection (Go's at exit) close without a word.
+  bool peer_refused_certificate() const;
   SessionInfo info() const;
   SSL* ssl() const { return ssl_.get(); }
 
@@ -76,7 +80,7 @@ class Endpoint {
   BIO* wbio_ = nullptr;  // owned by ssl_
   EndpointState state_ = EndpointState::kHandshaking;
   std::string error_;
-  bool peer_alert_ = false;
+  int peer_alert_ = -1;  // the fatal alert the peer sent, -1 for none
   bool eof_ = false;
   std::string pending_plaintext_out_;
   std::string ciphertext_out_;

@@ -937,5 +937,58 @@ class CACliTest(InterceptCase):
         self.assertEqual(os.stat(os.path.join(fresh, "ca-key.pem")).st_mode & 0o777, 0o600)
 
 
+# --------------------------------------------------------------------------------------------
+# Go's HTTP client (hey): it closes unfinished handshakes at exit and sends "host:port" as SNI
+
+
+class GoClientTest(InterceptCase):
+    """hey opens more connections than it needs and closes them, mid-handshake, when it exits.
+    Those closes are not refusals of our certificate: the host must stay intercepted, and every
+    request of a later run must be decrypted and recorded. hey also sends "localhost:PORT" as its
+    SNI (a URL with a port), which is not a name: the leaf is minted for the CONNECT host."""
+
+    REQUESTS = 100
+
+    def run_hey(self, proxy, url):
+        r = subprocess.run(["hey", "-n", str(self.REQUESTS), "-c", "10", "-x", proxy.url, url],
+                           capture_output=True, timeout=e2e.HANG_GUARD + 60)
+        out = r.stdout.decode("utf-8", "replace")
+        self.assertEqual(r.returncode, 0, "hey failed:\n%s%s" % (out, self.diag()))
+        self.assertRegex(out, r"\[200\]\s+%d responses" % self.REQUESTS,
+                         "every hey request should get 200 through the proxy:\n%s%s" % (out, self.diag()))
+        return out
+
+    def test_hey_runs_stay_intercepted_and_recorded(self):
+        origin = self.start_tls_origin()
+        proxy = self.start_intercepting_proxy()
+        url = origin.url("/hey", host="localhost")
+        for _ in range(2):
+            self.run_hey(proxy, url)
+        decrypted = e2e.wait_for_stdout_count(proxy, flow_re("GET", url, 200).search, 2 * self.REQUESTS)
+        self.assertEqual(len(decrypted), 2 * self.REQUESTS,
+                         "every request of both runs must be decrypted and recorded" + self.diag())
+        self.assertFalse(any("refused flowscope's certificate" in l for l in proxy.stdout_lines),
+                         "a client closing mid-handshake is not a refusal" + self.diag())
+        self.assertFalse(any(connect_re("localhost:%d" % origin.port).search(l) for l in proxy.stdout_lines),
+                         "no tunnel to the host may have gone blind" + self.diag())
+        r = curl("-v", "--cacert", self.ca_of(proxy), url, proxy=proxy.url)
+        self.assertCurlOK(r)
+        self.assertIssuedByFlowscope(r)
+
+    def test_sni_with_a_port_is_recorded_as_sent(self):
+        origin = self.start_tls_origin()
+        store = os.path.join(self.m.pki.dir, "hey-%d.jsonl" % os.getpid())
+        proxy = self.start_intercepting_proxy("-w", store)
+        url = origin.url("/hey-sni", host="localhost")
+        self.run_hey(proxy, url)
+        self.assertEqual(proxy.stop(), 0, self.diag())
+        with open(store, encoding="utf-8") as f:
+            flows = [json.loads(line) for line in f if line.strip()]
+        https = [f for f in flows if f.get("scheme") == "https"]
+        self.assertEqual(len(https), self.REQUESTS, self.diag())
+        self.assertEqual({f["tls"]["sni"] for f in https}, {"localhost:%d" % origin.port},
+                         "the SNI is recorded as hey sent it")
+
+
 if __name__ == "__main__":
     e2e.main()

@@ -13,10 +13,10 @@ TEST(SessionConnect, AnswersAfterTheUpstreamConnectsWhateverTheSplit) {
   for (const auto& pieces : every_split(kConnect + "early")) {
     SessionHarness h;
     for (const auto& p : pieces) h.client(p);
-    ASSERT_EQ(h.count<OpenUpstream>(), 1u);
-    EXPECT_EQ(h.all<OpenUpstream>()[0].host, "origin.test");
-    EXPECT_EQ(h.all<OpenUpstream>()[0].port, 443);
-    EXPECT_FALSE(h.all<OpenUpstream>()[0].allow_pooled);
+    ASSERT_EQ(h.count<OpenConnection>(), 1u);
+    EXPECT_EQ(h.all<OpenConnection>()[0].host, "origin.test");
+    EXPECT_EQ(h.all<OpenConnection>()[0].port, 443);
+    EXPECT_FALSE(h.all<OpenConnection>()[0].allow_pooled);
     EXPECT_EQ(h.take_client_bytes(), "");
     h.connected();
     EXPECT_EQ(h.take_client_bytes(), kEstablished);
@@ -41,7 +41,7 @@ TEST(SessionConnect, RelaysBothWaysAndRecordsTheTunnel) {
   // answer still reaches the client before both close.
   h.client_eof();
   ASSERT_EQ(h.count<ShutdownWrite>(), 1u);
-  EXPECT_EQ(h.all<ShutdownWrite>()[0].side, Side::kUpstream);
+  EXPECT_EQ(h.all<ShutdownWrite>()[0].connection, h.upstream_id());
   EXPECT_FALSE(h.closed());
   h.upstream("late reply");
   EXPECT_EQ(h.take_client_bytes(), "late reply");
@@ -74,7 +74,7 @@ TEST(SessionConnect, PortOutsideTheAllowListIs403) {
   SessionHarness h(config);
   h.client("CONNECT origin.test:22 HTTP/1.1\r\n\r\n");
   EXPECT_TRUE(h.take_client_bytes().starts_with("HTTP/1.1 403 Forbidden\r\n"));
-  EXPECT_EQ(h.count<OpenUpstream>(), 0u);
+  EXPECT_EQ(h.count<OpenConnection>(), 0u);
   EXPECT_TRUE(h.closed());
 }
 
@@ -83,7 +83,7 @@ TEST(SessionConnect, BadTargetsAre400) {
     SessionHarness h;
     h.client("CONNECT " + std::string(target) + " HTTP/1.1\r\n\r\n");
     EXPECT_TRUE(h.take_client_bytes().starts_with("HTTP/1.1 400 Bad Request\r\n")) << target;
-    EXPECT_EQ(h.count<OpenUpstream>(), 0u) << target;
+    EXPECT_EQ(h.count<OpenConnection>(), 0u) << target;
   }
 }
 
@@ -92,7 +92,7 @@ TEST(SessionConnect, ThroughAnUpstreamProxy) {
   config.upstream_proxy = UpstreamProxy{"parent.test", 3128, ""};
   SessionHarness h(config);
   h.client(kConnect);
-  EXPECT_EQ(h.all<OpenUpstream>()[0].host, "parent.test");
+  EXPECT_EQ(h.all<OpenConnection>()[0].host, "parent.test");
   h.connected();
   EXPECT_EQ(h.take_upstream_bytes(), "CONNECT origin.test:443 HTTP/1.1\r\nHost: origin.test:443\r\n\r\n");
   EXPECT_EQ(h.take_client_bytes(), "");

@@ -16,7 +16,7 @@ TEST(SessionErrors, OriginFormRequestIsExplained) {
   const std::string answer = h.take_client_bytes();
   EXPECT_TRUE(answer.starts_with("HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain"));
   EXPECT_NE(body_of(answer).find("curl -x"), std::string::npos);
-  EXPECT_EQ(h.count<OpenUpstream>(), 0u);
+  EXPECT_EQ(h.count<OpenConnection>(), 0u);
   EXPECT_EQ(h.flows()[0].response->status, 400);
   EXPECT_FALSE(h.flows()[0].error.empty());
 }
@@ -46,7 +46,7 @@ TEST(SessionErrors, ResponseTimeoutIs504) {
   ASSERT_EQ(h.all<StartTimer>().back().kind, TimerKind::kResponse);
   h.timer(TimerKind::kResponse);
   EXPECT_TRUE(h.take_client_bytes().starts_with("HTTP/1.1 504 Gateway Timeout\r\n"));
-  EXPECT_FALSE(h.all<ReleaseUpstream>()[0].reusable);
+  EXPECT_FALSE(h.releases()[0].reusable);
 }
 
 TEST(SessionErrors, SlowHeadIs408) {
@@ -79,7 +79,7 @@ TEST(SessionErrors, ProxyAuthentication) {
     const std::string answer = h.take_client_bytes();
     EXPECT_TRUE(answer.starts_with("HTTP/1.1 407 Proxy Authentication Required\r\n"));
     EXPECT_NE(answer.find("Proxy-Authenticate: Basic realm=\"flowscope\"\r\n"), std::string::npos);
-    EXPECT_EQ(h.count<OpenUpstream>(), 0u);
+    EXPECT_EQ(h.count<OpenConnection>(), 0u);
   }
   {
     SessionHarness h(config);
@@ -91,7 +91,7 @@ TEST(SessionErrors, ProxyAuthentication) {
     SessionHarness h(config);
     h.client("GET http://o.test/ HTTP/1.1\r\nHost: o.test\r\nProxy-Authorization: Basic " +
              base64_encode("user:secret") + "\r\n\r\n");
-    EXPECT_EQ(h.count<OpenUpstream>(), 1u);
+    EXPECT_EQ(h.count<OpenConnection>(), 1u);
     h.connected();
     EXPECT_EQ(h.take_upstream_bytes().find("Proxy-Authorization"), std::string::npos);
   }
@@ -107,7 +107,7 @@ TEST(SessionErrors, HostileRequestsAreNeverForwarded) {
     SessionHarness h;
     h.client(request);
     EXPECT_TRUE(h.take_client_bytes().starts_with("HTTP/1.1 400 Bad Request\r\n")) << request;
-    EXPECT_EQ(h.count<OpenUpstream>(), 0u) << request;
+    EXPECT_EQ(h.count<OpenConnection>(), 0u) << request;
     EXPECT_EQ(h.take_upstream_bytes(), "") << request;
     EXPECT_TRUE(h.closed());
   }
@@ -126,7 +126,7 @@ TEST(SessionErrors, ClientGoneMidRequestIsRecorded) {
   h.client_eof();
   EXPECT_TRUE(h.closed());
   EXPECT_EQ(h.flows()[0].error, "client closed the connection before the request was complete");
-  EXPECT_FALSE(h.all<ReleaseUpstream>()[0].reusable);
+  EXPECT_FALSE(h.releases()[0].reusable);
 }
 
 TEST(SessionErrors, HalfClosedClientStillGetsItsAnswer) {

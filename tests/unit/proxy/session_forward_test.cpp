@@ -35,8 +35,8 @@ TEST(SessionForward, RewritesTheRequestWhateverTheSplit) {
   for (const auto& pieces : every_split(kRequest)) {
     SessionHarness h;
     for (const auto& p : pieces) h.client(p);
-    ASSERT_EQ(h.count<OpenUpstream>(), 1u);
-    auto open = h.all<OpenUpstream>()[0];
+    ASSERT_EQ(h.count<OpenConnection>(), 1u);
+    auto open = h.all<OpenConnection>()[0];
     EXPECT_EQ(open.host, "origin.test");
     EXPECT_EQ(open.port, 8080);
     EXPECT_TRUE(open.allow_pooled);
@@ -62,8 +62,8 @@ TEST(SessionForward, RelaysTheResponseWhateverTheSplit) {
     EXPECT_EQ(flow.server_address, "127.0.0.1:9");
     EXPECT_EQ(flow.error, "");
     EXPECT_EQ(flow.timings.dns, 0.5);
-    ASSERT_EQ(h.count<ReleaseUpstream>(), 1u);
-    EXPECT_TRUE(h.all<ReleaseUpstream>()[0].reusable);
+    ASSERT_EQ(h.releases().size(), 1u);
+    EXPECT_TRUE(h.releases()[0].reusable);
     EXPECT_FALSE(h.closed());
   }
 }
@@ -73,7 +73,7 @@ TEST(SessionForward, DefaultPortIsLeftOutOfHost) {
   h.client("GET http://origin.test/ HTTP/1.1\r\nHost: x\r\n\r\n");
   h.connected();
   EXPECT_EQ(h.take_upstream_bytes(), "GET / HTTP/1.1\r\nHost: origin.test\r\n\r\n");
-  EXPECT_EQ(h.all<OpenUpstream>()[0].port, 80);
+  EXPECT_EQ(h.all<OpenConnection>()[0].port, 80);
 }
 
 TEST(SessionForward, StreamsAChunkedUploadAndKeepsTrailers) {
@@ -109,7 +109,7 @@ TEST(SessionForward, CloseDelimitedResponseIsRechunkedForHttp11Clients) {
             "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n"
             "3\r\nabc\r\n3\r\ndef\r\n0\r\n\r\n");
   EXPECT_FALSE(h.closed());  // the client connection survives
-  EXPECT_FALSE(h.all<ReleaseUpstream>()[0].reusable);
+  EXPECT_FALSE(h.releases()[0].reusable);
 }
 
 TEST(SessionForward, CloseDelimitedResponseToHttp10ClientClosesIt) {
@@ -129,7 +129,7 @@ TEST(SessionForward, HeadResponseKeepsItsContentLengthAndHasNoBody) {
   h.upstream("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n");
   EXPECT_EQ(h.take_client_bytes(), "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n");
   EXPECT_EQ(h.count<RecordFlow>(), 1u);
-  EXPECT_TRUE(h.all<ReleaseUpstream>()[0].reusable);
+  EXPECT_TRUE(h.releases()[0].reusable);
 }
 
 TEST(SessionForward, InterimResponsesAreForwarded) {
@@ -153,7 +153,7 @@ TEST(SessionForward, PipelinedRequestsAreAnsweredInOrder) {
   EXPECT_EQ(h.take_upstream_bytes(), "GET /1 HTTP/1.1\r\nHost: o.test\r\n\r\n");  // one at a time
   h.upstream("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n1");
   EXPECT_EQ(h.take_client_bytes(), "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n1");
-  ASSERT_EQ(h.count<OpenUpstream>(), 2u);  // the first connection went back to the pool
+  ASSERT_EQ(h.count<OpenConnection>(), 2u);  // the first connection went back to the pool
   h.connected(/*reused=*/true);
   EXPECT_EQ(h.take_upstream_bytes(), "GET /2 HTTP/1.1\r\nHost: o.test\r\n\r\n");
   h.upstream("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n2");
@@ -167,8 +167,8 @@ TEST(SessionForward, StalePooledConnectionIsRetriedOnce) {
   h.connected(/*reused=*/true);
   const std::string sent = h.take_upstream_bytes();
   h.upstream_eof();  // the origin had closed the idle connection
-  ASSERT_EQ(h.count<OpenUpstream>(), 2u);
-  EXPECT_FALSE(h.all<OpenUpstream>()[1].allow_pooled);
+  ASSERT_EQ(h.count<OpenConnection>(), 2u);
+  EXPECT_FALSE(h.all<OpenConnection>()[1].allow_pooled);
   EXPECT_EQ(h.take_client_bytes(), "");
   h.connected();
   EXPECT_EQ(h.take_upstream_bytes(), sent);
@@ -218,7 +218,7 @@ TEST(SessionForward, ClientConnectionCloseIsHonoured) {
   h.upstream("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
   EXPECT_EQ(h.take_client_bytes(), "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
   EXPECT_TRUE(h.closed());
-  EXPECT_TRUE(h.all<ReleaseUpstream>()[0].reusable);
+  EXPECT_TRUE(h.releases()[0].reusable);
 }
 
 TEST(SessionForward, WebSocketUpgradeBecomesARelay) {
@@ -249,7 +249,7 @@ TEST(SessionForward, ViaUpstreamProxyUsesAbsoluteFormAndCredentials) {
   config.upstream_proxy = UpstreamProxy{"parent.test", 3128, "u:p"};
   SessionHarness h(config);
   h.client("GET http://o.test/x HTTP/1.1\r\nHost: o.test\r\n\r\n");
-  auto open = h.all<OpenUpstream>()[0];
+  auto open = h.all<OpenConnection>()[0];
   EXPECT_EQ(open.host, "parent.test");
   EXPECT_EQ(open.port, 3128);
   h.connected();

@@ -2,6 +2,48 @@
 
 namespace flowscope::proxy::testing {
 
+namespace {
+
+template <class... Ts>
+struct Overloaded : Ts... {
+  using Ts::operator()...;
+};
+
+const char* timer_name(TimerKind kind) {
+  switch (kind) {
+    case TimerKind::kIdle: return "idle";
+    case TimerKind::kHeader: return "header";
+    case TimerKind::kResponse: return "response";
+  }
+  return "?";
+}
+
+}  // namespace
+
+std::string describe(const Command& command) {
+  return std::visit(
+      Overloaded{
+          [](const SendBytes& c) { return "send " + std::to_string(c.connection) + " " + c.bytes; },
+          [](const OpenConnection& c) {
+            return "open " + std::to_string(c.connection) + " " + c.host + ":" + std::to_string(c.port) +
+                   (c.allow_pooled ? " pooled" : "");
+          },
+          [](const ShutdownWrite& c) { return "shutdown " + std::to_string(c.connection); },
+          [](const CloseConnection& c) {
+            return "close " + std::to_string(c.connection) + (c.reusable ? " reusable" : "");
+          },
+          [](const StartTimer& c) { return std::string("timer+ ") + timer_name(c.kind) + " " + std::to_string(c.ms); },
+          [](const StopTimer& c) { return std::string("timer- ") + timer_name(c.kind); },
+          [](const RecordFlow& c) {
+            std::string line = "flow " + c.flow.id + " " + c.flow.request.method + " " + c.flow.request.url;
+            if (c.flow.response) line += " " + std::to_string(c.flow.response->status);
+            if (!c.flow.error.empty()) line += " error: " + c.flow.error;
+            return line;
+          },
+      },
+      command);
+}
+
 std::vector<std::vector<std::string>> every_split(const std::string& input) {
   std::vector<std::vector<std::string>> splits;
   splits.push_back({input});

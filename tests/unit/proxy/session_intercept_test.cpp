@@ -34,23 +34,31 @@ class SessionIntercept : public ::testing::Test {
     origin_identity_ = tls::testing::make_self_signed("origin.test");
     client_facing_ = std::move(*tls::make_client_facing_context());
     origin_facing_ = std::move(*tls::make_origin_facing_context({}));
-    policy_ = std::move(*HostPolicy::create({}, {}, true));
+    HostPolicyOptions options;
+    options.now_ms = [this] { return now_ms_; };
+    policy_ = std::move(*HostPolicy::create(std::move(options)));
+  }
+
+  TunnelMode decide(const std::string& client, const std::string& host) const {
+    return policy_->decide({client, host, std::string()});
   }
 
   void trust_origin() {
     X509_STORE_add_cert(SSL_CTX_get_cert_store(origin_facing_.get()), origin_identity_.cert.get());
   }
 
-  void start(bool client_trusts_leaf = true) {
+  // `sni` is what the browser puts in its ClientHello.
+  void start(bool client_trusts_leaf = true, const std::string& sni = "origin.test",
+             const std::string& client_address = "127.0.0.1:50000") {
     interception_ = Interception{client_facing_.get(), origin_facing_.get(), &certificates_, false};
-    harness_.emplace(Config{}, &interception_, policy_.get());
+    harness_.emplace(Config{}, &interception_, policy_.get(), client_address);
     harness_->client("CONNECT origin.test:443 HTTP/1.1\r\nHost: origin.test:443\r\n\r\n");
     harness_->connected();
     ASSERT_EQ(harness_->take_client_bytes(), "HTTP/1.1 200 Connection Established\r\n\r\n");
 
     browser_ctx_.reset(SSL_CTX_new(TLS_client_method()));
     SSL_CTX_set_verify(browser_ctx_.get(), SSL_VERIFY_PEER, nullptr);
-    browser_.emplace(std::move(*Endpoint::client(browser_ctx_.get(), "origin.test", true)));
+    browser_.emplace(std::move(*Endpoint::client(browser_ctx_.get(), sni, sni == "origin.test")));
     origin_.emplace(std::move(*Endpoint::server(client_facing_.get(), origin_identity_.cert.get(),
                                                 origin_identity_.key.get())));
     browser_->start();
@@ -91,6 +99,7 @@ class SessionIntercept : public ::testing::Test {
   tls::SslCtxPtr client_facing_;
   tls::SslCtxPtr origin_facing_;
   tls::SslCtxPtr browser_ctx_;
+  std::int64_t now_ms_ = 1'000;
   std::unique_ptr<HostPolicy> policy_;
   FakeCertificates certificates_;
   Interception interception_;
@@ -129,7 +138,7 @@ TEST_F(SessionIntercept, DecryptsRequestAndResponse) {
   browser_->send("GET /again HTTP/1.1\r\nHost: origin.test\r\n\r\n");
   pump();
   EXPECT_EQ(origin_->take_plaintext(), "GET /again HTTP/1.1\r\nHost: origin.test\r\n\r\n");
-  EXPECT_EQ(harness_->count<OpenUpstream>(), 1u);
+  EXPECT_EQ(harness_->count<OpenConnection>(), 1u);
 }
 
 TEST_F(SessionIntercept, UntrustedOriginGets502WithTheReason) {
@@ -155,12 +164,78 @@ TEST_F(SessionIntercept, ClientRefusingOurCertificateIsRecordedAndPassedThrough)
   auto flows = harness_->flows();
   ASSERT_EQ(flows.size(), 1u);
   EXPECT_NE(flows[0].error.find("refused flowscope's certificate"), std::string::npos) << flows[0].error;
-  EXPECT_NE(flows[0].error.find("tunnelled blind from now on"), std::string::npos) << flows[0].error;
-  EXPECT_EQ(policy_->decide("origin.test", ""), TunnelMode::kBlind);
+  EXPECT_NE(flows[0].error.find("is tunnelled blind for 127.0.0.1"), std::string::npos) << flows[0].error;
+  EXPECT_EQ(decide("127.0.0.1", "origin.test"), TunnelMode::kBlind);
+}
+
+TEST_F(SessionIntercept, PassthroughIsPerClientAndExpires) {
+  trust_origin();
+  start(/*client_trusts_leaf=*/false, "origin.test", "127.0.0.2:40000");
+  ASSERT_EQ(decide("127.0.0.2", "origin.test"), TunnelMode::kBlind);
+  EXPECT_EQ(decide("127.0.0.1", "origin.test"), TunnelMode::kIntercept) << "another client is not blinded";
+  EXPECT_EQ(decide("127.0.0.2", "other.test"), TunnelMode::kIntercept) << "another host is not blinded";
+  now_ms_ += 10 * 60 * 1000 - 1;
+  EXPECT_EQ(decide("127.0.0.2", "origin.test"), TunnelMode::kBlind);
+  now_ms_ += 1;
+  EXPECT_EQ(decide("127.0.0.2", "origin.test"), TunnelMode::kIntercept) << "passthrough expires after 10 minutes";
+  EXPECT_TRUE(policy_->passthrough().empty());
+}
+
+TEST_F(SessionIntercept, ForgottenPassthroughIsInterceptedAgain) {
+  trust_origin();
+  start(/*client_trusts_leaf=*/false);
+  ASSERT_EQ(policy_->passthrough().size(), 1u);
+  EXPECT_EQ(policy_->passthrough()[0].host, "origin.test");
+  policy_->forget_passthrough("127.0.0.1", "origin.test");
+  EXPECT_EQ(decide("127.0.0.1", "origin.test"), TunnelMode::kIntercept);
+}
+
+TEST_F(SessionIntercept, ClientClosingMidHandshakeIsNotARefusal) {
+  trust_origin();
+  interception_ = Interception{client_facing_.get(), origin_facing_.get(), &certificates_, false};
+  harness_.emplace(Config{}, &interception_, policy_.get());
+  harness_->client("CONNECT origin.test:443 HTTP/1.1\r\n\r\n");
+  harness_->connected();
+  harness_->take_client_bytes();
+  browser_ctx_.reset(SSL_CTX_new(TLS_client_method()));
+  browser_.emplace(std::move(*Endpoint::client(browser_ctx_.get(), "origin.test", false)));
+  origin_.emplace(std::move(*Endpoint::server(client_facing_.get(), origin_identity_.cert.get(),
+                                              origin_identity_.key.get())));
+  browser_->start();
+  harness_->client(browser_->take_ciphertext());
+  pump_origin();
+  ASSERT_FALSE(certificates_.names.empty());
+  // Go's HTTP client at exit: the connection closes before the handshake ends, no alert.
+  harness_->client_eof();
+  EXPECT_TRUE(harness_->closed());
+  auto flows = harness_->flows();
+  ASSERT_EQ(flows.size(), 1u);
+  EXPECT_EQ(flows[0].error.find("refused"), std::string::npos) << flows[0].error;
+  EXPECT_EQ(decide("127.0.0.1", "origin.test"), TunnelMode::kIntercept) << "an EOF must not turn on passthrough";
+  EXPECT_TRUE(policy_->passthrough().empty());
+}
+
+TEST_F(SessionIntercept, SniWithAPortFallsBackToTheConnectHost) {
+  trust_origin();
+  start(/*client_trusts_leaf=*/true, "origin.test:8443");
+  ASSERT_EQ(browser_->state(), EndpointState::kEstablished) << browser_->error();
+  EXPECT_EQ(certificates_.names, std::vector<std::string>{"origin.test"});
+  browser_->send("GET / HTTP/1.1\r\nHost: origin.test\r\n\r\n");
+  pump();
+  origin_->send("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+  pump();
+  EXPECT_EQ(browser_->take_plaintext(), "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+  auto flows = harness_->flows();
+  ASSERT_EQ(flows.size(), 1u);
+  EXPECT_EQ(flows[0].error, "");
+  EXPECT_EQ(flows[0].tls->sni, "origin.test:8443") << "the SNI is recorded as sent";
+  EXPECT_EQ(flows[0].tls->upstream_verify, "ok") << "the origin is verified as origin.test";
 }
 
 TEST_F(SessionIntercept, IgnoredHostIsTunnelledBlind) {
-  policy_ = std::move(*HostPolicy::create({"^origin\\.test$"}, {}, true));
+  HostPolicyOptions options;
+  options.ignore = {"^origin\\.test$"};
+  policy_ = std::move(*HostPolicy::create(std::move(options)));
   interception_ = Interception{client_facing_.get(), origin_facing_.get(), &certificates_, false};
   SessionHarness h(Config{}, &interception_, policy_.get());
   h.client("CONNECT origin.test:443 HTTP/1.1\r\n\r\n");
