@@ -80,6 +80,7 @@ struct Flow {
   std::optional<Tunnel> tunnel;
   std::optional<Tls> tls;
   std::string error;  // empty when the exchange succeeded
+  std::string replay_of;  // the id of the flow this one replays; empty when not a replay
 };
 
 }  // namespace flowscope::flow

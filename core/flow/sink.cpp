@@ -10,6 +10,16 @@ void MemorySink::on_flow(const Flow& flow) {
   arrived_.notify_all();
 }
 
+void MemorySink::on_flow_event(const FlowEvent& event) {
+  std::lock_guard lock(mutex_);
+  events_.push_back(event);
+}
+
+std::vector<FlowEvent> MemorySink::events() const {
+  std::lock_guard lock(mutex_);
+  return events_;
+}
+
 std::vector<Flow> MemorySink::flows() const {
   std::lock_guard lock(mutex_);
   return flows_;
@@ -23,6 +33,17 @@ std::vector<Flow> MemorySink::wait_for(std::size_t count) const {
 
 void TeeSink::on_flow(const Flow& flow) {
   for (auto& sink : sinks_) sink->on_flow(flow);
+}
+
+bool TeeSink::wants_live_events() const {
+  for (const auto& sink : sinks_)
+    if (sink->wants_live_events()) return true;
+  return false;
+}
+
+void TeeSink::on_flow_event(const FlowEvent& event) {
+  for (auto& sink : sinks_)
+    if (sink->wants_live_events()) sink->on_flow_event(event);
 }
 
 void TeeSink::flush() {

@@ -42,7 +42,7 @@ void ClientConnection::accept(Worker& worker, uv_stream_t* server) {
   }
   uv_tcp_nodelay(&c->tcp_, 1);
   c->session_.emplace(worker.config(), worker.policy(), worker.interception(), proxy::Clock::system(),
-                      worker.next_connection_id(), peer_address(&c->tcp_));
+                      worker.next_connection_id(), peer_address(&c->tcp_), worker.hook(), worker.live_events());
   c->session_->handle(proxy::Started{});
   c->run_commands();
 }
@@ -94,6 +94,7 @@ void ClientConnection::execute(proxy::Command& command) {
           },
           [&](proxy::StopTimer& stop) { uv_timer_stop(&timers_[static_cast<std::size_t>(stop.kind)]); },
           [&](proxy::RecordFlow& record) { worker_.sink().on_flow(record.flow); },
+          [&](proxy::LiveFlow& live) { worker_.sink().on_flow_event(live.event); },
       },
       command);
 }

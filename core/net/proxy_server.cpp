@@ -19,11 +19,13 @@ namespace {
 class ProxyServerImpl final : public ProxyServer {
  public:
   ProxyServerImpl(proxy::Config config, std::shared_ptr<flow::FlowSink> sink,
-                  std::shared_ptr<tls::CertificateSource> certificates, std::shared_ptr<const proxy::CaDownloads> downloads)
-      : config_(std::move(config)),
-        sink_(std::move(sink)),
-        certificates_(std::move(certificates)),
-        downloads_(std::move(downloads)) {}
+                  std::shared_ptr<tls::CertificateSource> certificates, std::shared_ptr<const proxy::CaDownloads> downloads,
+                  std::shared_ptr<proxy::Hook> hook)
+      : config_(std::move(config)), sink_(std::move(sink)), certificates_(std::move(certificates)) {
+    // The CA page answers first: it is the proxy's own, never the origin's.
+    if (downloads) hooks_.add(std::make_shared<proxy::CaPageHook>(std::move(downloads)));
+    if (hook) hooks_.add(std::move(hook));
+  }
   ~ProxyServerImpl() override { shutdown(); }
 
   Result<void> start() {
@@ -44,8 +46,8 @@ class ProxyServerImpl final : public ProxyServer {
       if (!origin_facing) return std::unexpected(origin_facing.error());
       client_facing_ = std::move(*client_facing);
       origin_facing_ = std::move(*origin_facing);
-      interception_ = proxy::Interception{client_facing_.get(), origin_facing_.get(), certificates_.get(),
-                                          config_.insecure, downloads_.get()};
+      interception_ =
+          proxy::Interception{client_facing_.get(), origin_facing_.get(), certificates_.get(), config_.insecure};
     }
     const proxy::Interception* interception = certificates_ ? &interception_ : nullptr;
     sockaddr_storage address;
@@ -54,7 +56,8 @@ class ProxyServerImpl final : public ProxyServer {
     }
     unsigned threads = config_.threads != 0 ? config_.threads : std::max(1u, std::thread::hardware_concurrency());
     for (unsigned i = 0; i < threads; ++i) {
-      auto worker = std::make_unique<Worker>(config_, *policy_, interception, *sink_, connection_ids_);
+      auto worker = std::make_unique<Worker>(config_, *policy_, interception, hooks_.empty() ? nullptr : &hooks_,
+                                             *sink_, connection_ids_);
       auto port = worker->bind(reinterpret_cast<sockaddr*>(&address));
       if (!port) return std::unexpected(port.error());
       if (i == 0) {
@@ -104,7 +107,7 @@ class ProxyServerImpl final : public ProxyServer {
   proxy::Config config_;
   std::shared_ptr<flow::FlowSink> sink_;
   std::shared_ptr<tls::CertificateSource> certificates_;
-  std::shared_ptr<const proxy::CaDownloads> downloads_;
+  proxy::HookChain hooks_;
   std::unique_ptr<proxy::HostPolicy> policy_;
   tls::SslCtxPtr client_facing_;
   tls::SslCtxPtr origin_facing_;
@@ -121,12 +124,13 @@ class ProxyServerImpl final : public ProxyServer {
 
 Result<std::unique_ptr<ProxyServer>> ProxyServer::start(proxy::Config config, std::shared_ptr<flow::FlowSink> sink,
                                                        std::shared_ptr<tls::CertificateSource> certificates,
-                                                       std::shared_ptr<const proxy::CaDownloads> downloads) {
+                                                       std::shared_ptr<const proxy::CaDownloads> downloads,
+                                                       std::shared_ptr<proxy::Hook> hook) {
   // A peer that vanishes mid-write must be an error value, not a process-killing signal.
   std::signal(SIGPIPE, SIG_IGN);
   if (!sink) sink = std::make_shared<flow::MemorySink>();
   auto server = std::make_unique<ProxyServerImpl>(std::move(config), std::move(sink), std::move(certificates),
-                                                  std::move(downloads));
+                                                  std::move(downloads), std::move(hook));
   auto started = server->start();
   if (!started) return std::unexpected(started.error());
   return std::unique_ptr<ProxyServer>(std::move(server));

@@ -8,6 +8,7 @@
 #include "core/flow/sink.hpp"
 #include "core/proxy/ca_page.hpp"
 #include "core/proxy/config.hpp"
+#include "core/proxy/hooks.hpp"
 #include "core/result.hpp"
 #include "core/tls/certificate_source.hpp"
 
@@ -18,10 +19,12 @@ class ProxyServer {
   // Binds and starts the workers; returns once the proxy accepts connections.
   // With `certificates`, CONNECT tunnels are intercepted (subject to the host
   // rules in `config`); without, every tunnel is blind.
-  // `downloads` is what http://cert.flowscope/ serves.
+  // `downloads` is what http://cert.flowscope/ serves. `hook` is asked at every hook
+  // point of every exchange (proxy/hooks.hpp), on the worker threads.
   static Result<std::unique_ptr<ProxyServer>> start(proxy::Config config, std::shared_ptr<flow::FlowSink> sink,
                                                     std::shared_ptr<tls::CertificateSource> certificates = nullptr,
-                                                    std::shared_ptr<const proxy::CaDownloads> downloads = nullptr);
+                                                    std::shared_ptr<const proxy::CaDownloads> downloads = nullptr,
+                                                    std::shared_ptr<proxy::Hook> hook = nullptr);
   virtual ~ProxyServer() = default;
 
   virtual std::uint16_t port() const = 0;

@@ -13,8 +13,14 @@ uv_handle_t* handle(void* h) { return reinterpret_cast<uv_handle_t*>(h); }
 }  // namespace
 
 Worker::Worker(const proxy::Config& config, proxy::ConnectPolicy& policy, const proxy::Interception* interception,
-               flow::FlowSink& sink, std::atomic<std::uint64_t>& connection_ids)
-    : config_(config), policy_(policy), interception_(interception), sink_(sink), connection_ids_(connection_ids) {
+               proxy::Hook* hook, flow::FlowSink& sink, std::atomic<std::uint64_t>& connection_ids)
+    : config_(config),
+      policy_(policy),
+      interception_(interception),
+      hook_(hook),
+      sink_(sink),
+      live_events_(sink.wants_live_events()),
+      connection_ids_(connection_ids) {
   uv_loop_init(&loop_);
   loop_.data = this;
   uv_async_init(&loop_, &wake_, &Worker::on_wake);

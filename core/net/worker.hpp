@@ -13,6 +13,7 @@
 #include "core/net/upstream_pool.hpp"
 #include "core/proxy/config.hpp"
 #include "core/proxy/connect_policy.hpp"
+#include "core/proxy/hooks.hpp"
 #include "core/proxy/interception.hpp"
 #include "core/result.hpp"
 
@@ -23,7 +24,7 @@ class ClientConnection;
 class Worker {
  public:
   Worker(const proxy::Config& config, proxy::ConnectPolicy& policy, const proxy::Interception* interception,
-         flow::FlowSink& sink, std::atomic<std::uint64_t>& connection_ids);
+         proxy::Hook* hook, flow::FlowSink& sink, std::atomic<std::uint64_t>& connection_ids);
   ~Worker();
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
@@ -40,7 +41,9 @@ class Worker {
   const proxy::Config& config() const { return config_; }
   proxy::ConnectPolicy& policy() { return policy_; }
   const proxy::Interception* interception() const { return interception_; }
+  proxy::Hook* hook() const { return hook_; }
   flow::FlowSink& sink() { return sink_; }
+  bool live_events() const { return live_events_; }
   UpstreamPool& pool() { return pool_; }
   std::uint64_t next_connection_id() { return ++connection_ids_; }
   void add(ClientConnection* connection) { connections_.insert(connection); }
@@ -55,7 +58,9 @@ class Worker {
   const proxy::Config& config_;
   proxy::ConnectPolicy& policy_;
   const proxy::Interception* interception_;
+  proxy::Hook* hook_;
   flow::FlowSink& sink_;
+  bool live_events_;
   std::atomic<std::uint64_t>& connection_ids_;
 
   uv_loop_t loop_{};

@@ -1,5 +1,7 @@
 #include "core/proxy/ca_page.hpp"
 
+#include "core/http/target.hpp"
+
 namespace flowscope::proxy {
 
 namespace {
@@ -60,6 +62,13 @@ CaPageAnswer answer_ca_page(const CaDownloads& downloads, std::string_view path)
   const std::string marker = "@FINGERPRINT@";
   answer.body.replace(answer.body.find(marker), marker.size(), downloads.fingerprint_sha256);
   return answer;
+}
+
+HookAnswer CaPageHook::on_hook(HookPoint point, flow::Flow& flow) {
+  if (point != HookPoint::kRequestHead || flow.scheme != "http") return HookAnswer::proceed();
+  auto url = http::parse_absolute_url(flow.request.url);
+  if (!url || !http::iequals(url->authority.host, kCaPageHost)) return HookAnswer::proceed();
+  return HookAnswer::answer(answer_ca_page(*downloads_, url->path_and_query));
 }
 
 }  // namespace flowscope::proxy

@@ -10,6 +10,7 @@
 #include <variant>
 
 #include "core/flow/flow.hpp"
+#include "core/flow/flow_event.hpp"
 
 namespace flowscope::proxy {
 
@@ -59,11 +60,17 @@ struct StopTimer {
   TimerKind kind;
 };
 
+// A flow ended: for every sink.
 struct RecordFlow {
   flow::Flow flow;
 };
 
+// A flow is under way (only when a sink asked for live events).
+struct LiveFlow {
+  flow::FlowEvent event;
+};
+
 using Command = std::variant<SendBytes, OpenConnection, ShutdownWrite, CloseConnection, StartTimer, StopTimer,
-                             RecordFlow>;
+                             RecordFlow, LiveFlow>;
 
 }  // namespace flowscope::proxy

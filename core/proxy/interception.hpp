@@ -3,7 +3,6 @@
 // is configured: every tunnel is then blind.
 #include <openssl/ssl.h>
 
-#include "core/proxy/ca_page.hpp"
 #include "core/tls/certificate_source.hpp"
 
 namespace flowscope::proxy {
@@ -13,7 +12,6 @@ struct Interception {
   SSL_CTX* origin_facing = nullptr;  // verifies origins
   tls::CertificateSource* certificates = nullptr;
   bool insecure = false;  // --insecure: origin certificates are not verified
-  const CaDownloads* downloads = nullptr;  // served at http://cert.flowscope/
 };
 
 }  // namespace flowscope::proxy

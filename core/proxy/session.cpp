@@ -1,6 +1,5 @@
 #include "core/proxy/session.hpp"
 
-#include <chrono>
 #include <utility>
 
 #include "core/flow/body.hpp"
@@ -40,22 +39,8 @@ struct Overloaded : Ts... {
 
 }  // namespace
 
-Clock Clock::system() {
-  return Clock{
-      [] {
-        return std::chrono::duration_cast<std::chrono::microseconds>(
-                   std::chrono::steady_clock::now().time_since_epoch())
-            .count();
-      },
-      [] {
-        return std::chrono::duration_cast<std::chrono::microseconds>(
-                   std::chrono::system_clock::now().time_since_epoch())
-            .count();
-      }};
-}
-
 Session::Session(const Config& config, ConnectPolicy& policy, const Interception* interception, Clock clock,
-                 std::uint64_t connection_id, std::string client_address)
+                 std::uint64_t connection_id, std::string client_address, Hook* hook, bool live_events)
     : config_(config),
       policy_(policy),
       interception_(interception),
@@ -63,7 +48,8 @@ Session::Session(const Config& config, ConnectPolicy& policy, const Interception
       connection_id_(connection_id),
       client_address_(std::move(client_address)),
       client_ip_(ip_of(client_address_)),
-      request_parser_(http::MessageKind::kRequest, config.max_head_bytes) {}
+      request_parser_(http::MessageKind::kRequest, config.max_head_bytes),
+      streams_{config_, clock_, hook, live_events, commands_} {}
 
 bool Session::wants_client_reads() const {
   if (state_ == State::kClosed) return false;
@@ -71,9 +57,9 @@ bool Session::wants_client_reads() const {
   return client_buf_.size() < kHighWater && upstream_pending_.size() < kHighWater;
 }
 
-double Session::elapsed_ms(std::int64_t from_us, std::int64_t to_us) const {
-  if (from_us == 0 || to_us == 0 || to_us < from_us) return -1;
-  return static_cast<double>(to_us - from_us) / 1000.0;
+void Session::new_exchange() {
+  exchange_.emplace(streams_, std::to_string(connection_id_) + "-" + std::to_string(++flow_seq_), connection_id_,
+                    client_address_);
 }
 
 void Session::send(Side to, std::string bytes) {
@@ -275,29 +261,24 @@ bool Session::check_auth(const http::RequestHead& head) {
 
 bool Session::handle_request_head() {
   http::RequestHead head = request_parser_.take_request_head();
-  exchange_.emplace();
+  new_exchange();
   Exchange& ex = *exchange_;
-  ex.started_us = now();
-  ex.flow.id = std::to_string(connection_id_) + "-" + std::to_string(++flow_seq_);
-  ex.flow.connection_id = connection_id_;
-  ex.flow.started_us = clock_.wall_us();
-  ex.flow.client_address = client_address_;
-  ex.flow.request.method = head.method;
-  ex.flow.request.url = head.target;
-  ex.flow.request.http_version = head.version();
-  ex.flow.request.headers = head.headers;
+  ex.flow().request.method = head.method;
+  ex.flow().request.url = head.target;
+  ex.flow().request.http_version = head.version();
+  ex.flow().request.headers = head.headers;
   ex.request = std::move(head);
   state_ = State::kRequest;
 
   if (inner_) {
     // Inside an intercepted tunnel the client talks to the origin, not to us: no
     // proxy authentication, and origin-form targets are the norm.
-    ex.flow.scheme = inner_->scheme;
-    ex.flow.server_address = inner_->server_address;
-    if (inner_->scheme == "https") ex.flow.tls = inner_->tls;
-    ex.flow.timings.dns = std::exchange(inner_->dns_ms, -1);
-    ex.flow.timings.connect = std::exchange(inner_->connect_ms, -1);
-    ex.flow.timings.tls = std::exchange(inner_->tls_ms, -1);
+    ex.flow().scheme = inner_->scheme;
+    ex.flow().server_address = inner_->server_address;
+    if (inner_->scheme == "https") ex.flow().tls = inner_->tls;
+    ex.flow().timings.dns = std::exchange(inner_->dns_ms, -1);
+    ex.flow().timings.connect = std::exchange(inner_->connect_ms, -1);
+    ex.flow().timings.tls = std::exchange(inner_->tls_ms, -1);
     std::string absolute = ex.request.target;
     if (!absolute.empty() && absolute.front() == '/') {
       // The URL a user would type: the scheme's default port is left out.
@@ -306,7 +287,7 @@ bool Session::handle_request_head() {
       if (inner_->target.port == default_port) authority.resize(authority.rfind(':'));
       absolute = inner_->scheme + "://" + authority + absolute;
     }
-    ex.flow.request.url = absolute;
+    ex.flow().request.url = absolute;
     auto url = http::parse_absolute_url(absolute);
     if (!url) {
       answer_error(400, "bad request target: " + url.error().message);
@@ -316,8 +297,7 @@ bool Session::handle_request_head() {
       answer_error(502, inner_->refusal);
       return false;
     }
-    start_forwarding(*url);
-    return true;
+    return forward_unless_hooked(*url);
   }
 
   if (!check_auth(ex.request)) return false;
@@ -346,23 +326,55 @@ bool Session::handle_request_head() {
     answer_error(400, "bad request target: " + url.error().message);
     return false;
   }
-  if (interception_ && interception_->downloads && http::iequals(url->authority.host, kCaPageHost)) {
-    ex.local = answer_ca_page(*interception_->downloads, url->path_and_query);
-    ex.flow.scheme = "http";
-    return true;  // answered once the request has been read
-  }
   if (url->scheme != "http") {
     answer_error(400, "https:// URLs go through CONNECT; this proxy does not originate TLS for absolute-form requests");
     return false;
   }
-  start_forwarding(*url);
+  ex.flow().scheme = "http";
+  return forward_unless_hooked(*url);
+}
+
+// The request-head hook may let the request go, change it, answer it, or kill it.
+bool Session::forward_unless_hooked(http::AbsoluteUrl url) {
+  Exchange& ex = *exchange_;
+  HookAnswer answer = ex.stream.request_head();
+  switch (answer.kind) {
+    case HookAnswer::Kind::kContinue:
+      break;
+    case HookAnswer::Kind::kModified: {
+      const flow::Request& changed = ex.flow().request;
+      auto parsed = http::parse_absolute_url(changed.url);
+      if (!parsed) {
+        answer_error(500, "a hook changed the URL to one that does not parse: " + parsed.error().message);
+        return false;
+      }
+      url = std::move(*parsed);
+      ex.request.method = changed.method;
+      ex.request.headers = changed.headers;
+      ex.request.target = url.path_and_query;
+      break;
+    }
+    case HookAnswer::Kind::kAnswer:
+      ex.local = std::move(answer.response);
+      return true;  // answered once the request has been read
+    case HookAnswer::Kind::kKill:
+      kill(answer.reason);
+      return false;
+  }
+  start_forwarding(url);
   return true;
+}
+
+void Session::kill(std::string_view reason) {
+  if (exchange_) exchange_->stream.finish("killed by a hook: " + std::string(reason));
+  release_upstream(false);
+  close_all();
 }
 
 void Session::start_forwarding(const http::AbsoluteUrl& url) {
   Exchange& ex = *exchange_;
   ex.url = url;
-  if (!inner_) ex.flow.scheme = "http";
+  if (!inner_) ex.flow().scheme = "http";
   ex.request_framing = request_out_framing(ex.request);
   // Inside an intercepted tunnel the origin connection is ours alone and already
   // speaks to the origin itself, so requests stay origin-form.
@@ -388,8 +400,8 @@ void Session::start_forwarding(const http::AbsoluteUrl& url) {
 void Session::start_connect(const http::Authority& target) {
   Exchange& ex = *exchange_;
   ex.connect_target = target;
-  ex.flow.scheme = "tunnel";
-  ex.flow.tunnel = flow::Tunnel{target.host, target.port, 0, 0, 0};
+  ex.flow().scheme = "tunnel";
+  ex.flow().tunnel = flow::Tunnel{target.host, target.port, 0, 0, 0};
   state_ = State::kConnecting;
   upstream_open_ = true;
   if (config_.upstream_proxy) {
@@ -401,7 +413,7 @@ void Session::start_connect(const http::Authority& target) {
 
 void Session::forward_request_body(std::string_view piece) {
   Exchange& ex = *exchange_;
-  flow::append_limited(ex.flow.request.body, piece, config_.body_limit);
+  ex.stream.request_body(piece);
   if (!ex.local) send_body_piece(Side::kUpstream, ex.request_framing, piece);
 }
 
@@ -428,7 +440,10 @@ void Session::finish_request(const http::Headers& trailers) {
     send(Side::kUpstream, std::move(last));
   }
   ex.request_complete = true;
-  ex.request_done_us = now();
+  if (HookAnswer answer = ex.stream.request_end(); answer.kind == HookAnswer::Kind::kKill) {
+    kill(answer.reason);
+    return;
+  }
   if (upstream_connected_ && !ex.response_head_sent) {
     emit(StartTimer{TimerKind::kResponse, config_.response_timeout_ms});
   }
@@ -505,10 +520,10 @@ void Session::on_upstream_connected(const UpstreamInfo& info) {
                         "intercepted tunnel is not supported yet");
       return;
     }
-    ex.connected_us = now();
-    ex.flow.server_address = inner_->server_address = info.server_address;
-    ex.flow.timings.dns = info.dns_ms;
-    ex.flow.timings.connect = info.connect_ms;
+    ex.stream.connected();
+    ex.flow().server_address = inner_->server_address = info.server_address;
+    ex.flow().timings.dns = info.dns_ms;
+    ex.flow().timings.connect = info.connect_ms;
     if (inner_->scheme == "https") {
       auto endpoint = tls::Endpoint::client(interception_->origin_facing, origin_host(), !interception_->insecure);
       if (!endpoint) {
@@ -522,12 +537,12 @@ void Session::on_upstream_connected(const UpstreamInfo& info) {
     }
   }
   upstream_connected_ = true;
-  ex.connected_us = now();
+  ex.stream.connected();
   ex.upstream_reused = info.reused;
-  ex.flow.server_address = info.server_address;
-  if (!ex.retried || ex.flow.timings.connect < 0) {
-    ex.flow.timings.dns = info.dns_ms;
-    ex.flow.timings.connect = info.connect_ms;
+  ex.flow().server_address = info.server_address;
+  if (!ex.retried || ex.flow().timings.connect < 0) {
+    ex.flow().timings.dns = info.dns_ms;
+    ex.flow().timings.connect = info.connect_ms;
   }
 
   if (state_ == State::kConnecting) {
@@ -641,11 +656,12 @@ void Session::handle_response_output(const http::ParseOutput& eof_output, std::s
         }
       } else {
         emit(StopTimer{TimerKind::kResponse});
-        send_response_head(head);
+        // A hook that answered or killed has ended the exchange (and `ex` with it).
+        if (!send_response_head(head)) return;
       }
     }
     for (std::string_view piece : out.body) {
-      flow::append_limited(ex.flow.response->body, piece, config_.body_limit);
+      ex.stream.response_body(piece);
       send_body_piece(Side::kClient, ex.response_framing, piece);
     }
     switch (out.status) {
@@ -658,7 +674,7 @@ void Session::handle_response_output(const http::ParseOutput& eof_output, std::s
         finish_response(out.trailers, !at_eof && out.consumed < rest.size());
         return;
       case http::ParseStatus::kUpgrade:
-        if (ex.flow.response && ex.flow.response->status == 101) {
+        if (ex.flow().response && ex.flow().response->status == 101) {
           enter_tunnel(rest.substr(out.consumed));
         } else {
           upstream_gone("upstream switched protocols without 101");
@@ -671,9 +687,27 @@ void Session::handle_response_output(const http::ParseOutput& eof_output, std::s
   }
 }
 
-void Session::send_response_head(const http::ResponseHead& head) {
+bool Session::send_response_head(http::ResponseHead head) {
   Exchange& ex = *exchange_;
-  ex.response_head_us = now();
+  ex.flow().response = flow::Response{head.status, head.reason, head.version(), head.headers, {}};
+  HookAnswer answer = ex.stream.response_head();
+  switch (answer.kind) {
+    case HookAnswer::Kind::kContinue:
+      break;
+    case HookAnswer::Kind::kModified:
+      head.status = ex.flow().response->status;
+      head.reason = ex.flow().response->reason;
+      head.headers = ex.flow().response->headers;
+      break;
+    case HookAnswer::Kind::kAnswer:
+      // The origin's answer is replaced: its body is never read.
+      release_upstream(false);
+      answer_locally(answer.response);
+      return false;
+    case HookAnswer::Kind::kKill:
+      kill(answer.reason);
+      return false;
+  }
   const bool keep_alive = client_wants_keep_alive(ex.request) && !draining_;
   const bool client_http10 = ex.request.version_major == 1 && ex.request.version_minor == 0;
   switch (head.framing) {
@@ -693,10 +727,10 @@ void Session::send_response_head(const http::ResponseHead& head) {
   // An answer that comes before the request body ended leaves that body unread:
   // the connection cannot carry another request.
   if (!keep_alive || !ex.request_complete) ex.close_client_after = true;
-  ex.flow.response = flow::Response{head.status, head.reason, head.version(), head.headers, {}};
   send(Side::kClient,
        http::serialize(make_client_response(head, ex.response_framing, ex.close_client_after, client_http10)));
   ex.response_head_sent = true;
+  return true;
 }
 
 void Session::finish_response(const http::Headers& trailers, bool unsolicited_bytes) {
@@ -706,13 +740,13 @@ void Session::finish_response(const http::Headers& trailers, bool unsolicited_by
     http::append_last_chunk(last, trailers);
     send(Side::kClient, std::move(last));
   }
-  const std::int64_t done = now();
-  ex.flow.timings.send = elapsed_ms(ex.connected_us, ex.request_done_us);
-  ex.flow.timings.wait = elapsed_ms(ex.request_done_us, ex.response_head_us);
-  ex.flow.timings.receive = elapsed_ms(ex.response_head_us, done);
+  if (HookAnswer answer = ex.stream.response_end(); answer.kind == HookAnswer::Kind::kKill) {
+    kill(answer.reason);
+    return;
+  }
 
   const bool reusable = response_parser_->keep_alive() && ex.request_complete && !upstream_eof_ &&
-                        !unsolicited_bytes && ex.flow.response->status != 101;
+                        !unsolicited_bytes && ex.flow().response->status != 101;
   if (inner_ && reusable) {
     upstream_kept_ = true;  // the tunnel's origin connection serves the next request
   } else {
@@ -883,8 +917,8 @@ void Session::enter_tunnel(std::string_view upstream_leftover) {
   Exchange& ex = *exchange_;
   state_ = State::kTunnel;
   response_parser_.reset();
-  ex.connected_us = ex.connected_us ? ex.connected_us : now();
-  if (!ex.flow.tunnel) ex.flow.tunnel = flow::Tunnel{};
+  if (!ex.stream.is_connected()) ex.stream.connected();
+  if (!ex.flow().tunnel) ex.flow().tunnel = flow::Tunnel{};
   emit(StopTimer{TimerKind::kResponse});
   if (!upstream_leftover.empty()) tunnel_upstream_data(upstream_leftover);
   if (!client_buf_.empty()) {
@@ -896,12 +930,12 @@ void Session::enter_tunnel(std::string_view upstream_leftover) {
 }
 
 void Session::tunnel_client_data(std::string_view data) {
-  exchange_->flow.tunnel->bytes_from_client += data.size();
+  exchange_->flow().tunnel->bytes_from_client += data.size();
   send(Side::kUpstream, std::string(data));
 }
 
 void Session::tunnel_upstream_data(std::string_view data) {
-  exchange_->flow.tunnel->bytes_from_server += data.size();
+  exchange_->flow().tunnel->bytes_from_server += data.size();
   send(Side::kClient, std::string(data));
 }
 
@@ -914,7 +948,7 @@ void Session::tunnel_side_closed(Side side) {
 
 void Session::finish_tunnel(std::string_view error) {
   Exchange& ex = *exchange_;
-  ex.flow.tunnel->duration_ms = elapsed_ms(ex.started_us, now());
+  ex.flow().tunnel->duration_ms = elapsed_ms(ex.stream.started_us(), now());
   record_flow(std::string(error));
   release_upstream(false);
   close_all();
@@ -923,14 +957,7 @@ void Session::finish_tunnel(std::string_view error) {
 // -------------------------------------------------------------------- answers
 
 void Session::answer_error(int status, std::string_view message, const http::Headers& extra) {
-  if (!exchange_) {
-    exchange_.emplace();
-    exchange_->flow.id = std::to_string(connection_id_) + "-" + std::to_string(++flow_seq_);
-    exchange_->flow.connection_id = connection_id_;
-    exchange_->flow.started_us = clock_.wall_us();
-    exchange_->flow.client_address = client_address_;
-    exchange_->started_us = now();
-  }
+  if (!exchange_) new_exchange();
   std::string body(message);
   if (body.empty() || body.back() != '\n') body.push_back('\n');
   const std::string_view reason = http::reason_phrase(status);
@@ -941,7 +968,7 @@ void Session::answer_error(int status, std::string_view message, const http::Hea
   for (const auto& h : extra.items) response.headers.add(h.name, h.value);
   response.headers.add("Connection", "close");
   flow::append_limited(response.body, body, config_.body_limit);
-  exchange_->flow.response = std::move(response);
+  exchange_->flow().response = std::move(response);
   send(Side::kClient, std::move(bytes));
   std::string error(message);
   while (!error.empty() && error.back() == '\n') error.pop_back();
@@ -950,16 +977,16 @@ void Session::answer_error(int status, std::string_view message, const http::Hea
   close_all();
 }
 
-// An answer the proxy itself owns (the CA page): recorded, and the connection stays.
-void Session::answer_locally(const CaPageAnswer& answer) {
+// An answer a hook gave (the CA page, map-local): recorded, and the connection stays.
+void Session::answer_locally(const LocalResponse& answer) {
   Exchange& ex = *exchange_;
   http::ResponseHead head;
   head.status = answer.status;
   head.reason = std::string(http::reason_phrase(answer.status));
   head.headers = answer.headers;
   head.headers.add("Content-Length", std::to_string(answer.body.size()));
-  ex.flow.response = flow::Response{head.status, head.reason, "HTTP/1.1", head.headers, {}};
-  flow::append_limited(ex.flow.response->body, answer.body, config_.body_limit);
+  ex.flow().response = flow::Response{head.status, head.reason, "HTTP/1.1", head.headers, {}};
+  ex.stream.response_body(answer.body);
   ex.close_client_after = !client_wants_keep_alive(ex.request);
   if (ex.close_client_after) head.headers.add("Connection", "close");
   send(Side::kClient, http::serialize(head) + answer.body);
@@ -968,11 +995,7 @@ void Session::answer_locally(const CaPageAnswer& answer) {
 }
 
 void Session::record_flow(std::string error) {
-  if (!exchange_ || exchange_->recorded) return;
-  exchange_->recorded = true;
-  exchange_->flow.error = std::move(error);
-  // Moved out: nothing reads an exchange's flow once it is recorded.
-  emit(RecordFlow{std::move(exchange_->flow)});
+  if (exchange_) exchange_->stream.finish(std::move(error));
 }
 
 void Session::close_all() {

@@ -25,28 +25,26 @@
 #include "core/flow/flow.hpp"
 #include "core/http/parser.hpp"
 #include "core/http/target.hpp"
+#include "core/proxy/clock.hpp"
 #include "core/proxy/commands.hpp"
 #include "core/proxy/config.hpp"
 #include "core/proxy/connect_policy.hpp"
 #include "core/proxy/events.hpp"
+#include "core/proxy/hooks.hpp"
+#include "core/proxy/http_stream.hpp"
 #include "core/proxy/interception.hpp"
 #include "core/proxy/rewrite.hpp"
 #include "core/tls/endpoint.hpp"
 
 namespace flowscope::proxy {
 
-struct Clock {
-  std::function<std::int64_t()> monotonic_us;  // for durations
-  std::function<std::int64_t()> wall_us;       // Unix epoch, for flow start times
-  static Clock system();
-};
 
 class Session {
  public:
   static constexpr std::size_t kHighWater = 256 * 1024;
 
   Session(const Config& config, ConnectPolicy& policy, const Interception* interception, Clock clock,
-          std::uint64_t connection_id, std::string client_address);
+          std::uint64_t connection_id, std::string client_address, Hook* hook = nullptr, bool live_events = false);
 
   // Feed one event; take_commands() then returns what it asked for, in order.
   void handle(const Event& event);
@@ -97,7 +95,11 @@ class Session {
   };
 
   struct Exchange {
-    flow::Flow flow;
+    Exchange(StreamContext& context, std::string id, std::uint64_t connection_id, std::string client_address)
+        : stream(context, std::move(id), connection_id, std::move(client_address)) {}
+    flow::Flow& flow() { return stream.flow(); }
+
+    HttpStream stream;  // the flow, its timings, hooks and live events
     http::RequestHead request;
     std::optional<http::AbsoluteUrl> url;
     std::optional<http::Authority> connect_target;
@@ -108,13 +110,8 @@ class Session {
     bool upstream_reused = false;
     bool retried = false;
     bool close_client_after = false;
-    bool recorded = false;
-    std::optional<CaPageAnswer> local;  // answered by the proxy itself (cert.flowscope)
+    std::optional<LocalResponse> local;  // a hook answered: the request is read, not forwarded
     std::string replay;  // the whole request as sent, while small: for one retry on a stale pooled connection
-    std::int64_t started_us = 0;
-    std::int64_t connected_us = 0;
-    std::int64_t request_done_us = 0;
-    std::int64_t response_head_us = 0;
     std::uint64_t response_bytes = 0;
   };
 
@@ -127,7 +124,8 @@ class Session {
   void send_body_piece(Side to, OutFraming framing, std::string_view piece);
   void finish_request(const http::Headers& trailers);
   void handle_response_output(const http::ParseOutput& out, std::string_view data);
-  void send_response_head(const http::ResponseHead& head);
+  // False when a hook ended the exchange instead (answered locally or killed).
+  bool send_response_head(http::ResponseHead head);
   void finish_response(const http::Headers& trailers, bool unsolicited_bytes);
   void upstream_gone(std::string_view reason);
   bool try_retry();
@@ -157,7 +155,10 @@ class Session {
   // Answers the proxy generates itself.
   void answer_error(int status, std::string_view message, const http::Headers& extra = {});
   void record_flow(std::string error = {});
-  void answer_locally(const CaPageAnswer& answer);
+  void answer_locally(const LocalResponse& answer);
+  void new_exchange();
+  bool forward_unless_hooked(http::AbsoluteUrl url);
+  void kill(std::string_view reason);
   void close_all();
   void release_upstream(bool reusable);
   void flush_upstream_pending();
@@ -172,7 +173,6 @@ class Session {
   void open_upstream(std::string host, std::uint16_t port, bool allow_pooled);
   ConnectionId connection_of(Side side) const;
   void emit(Command command) { commands_.push_back(std::move(command)); }
-  double elapsed_ms(std::int64_t from_us, std::int64_t to_us) const;
   std::int64_t now() const { return clock_.monotonic_us(); }
 
   const Config& config_;
@@ -208,6 +208,7 @@ class Session {
   bool upstream_kept_ = false;  // the upstream connection served an earlier exchange
 
   std::vector<Command> commands_;
+  StreamContext streams_;  // after commands_ and clock_, which it refers to
 };
 
 }  // namespace flowscope::proxy

@@ -78,9 +78,9 @@ void Session::sniff_client() {
       inner_.emplace();
       inner_->target = *exchange_->connect_target;
       inner_->scheme = "http";
-      inner_->server_address = exchange_->flow.server_address;
-      inner_->dns_ms = exchange_->flow.timings.dns;
-      inner_->connect_ms = exchange_->flow.timings.connect;
+      inner_->server_address = exchange_->flow().server_address;
+      inner_->dns_ms = exchange_->flow().timings.dns;
+      inner_->connect_ms = exchange_->flow().timings.connect;
       upstream_kept_ = true;
       exchange_.reset();
       request_parser_.reset();
@@ -142,9 +142,9 @@ void Session::on_origin_tls_progress() {
   inner_.emplace();
   inner_->target = *ex.connect_target;
   inner_->scheme = "https";
-  inner_->server_address = ex.flow.server_address;
-  inner_->dns_ms = ex.flow.timings.dns;
-  inner_->connect_ms = ex.flow.timings.connect;
+  inner_->server_address = ex.flow().server_address;
+  inner_->dns_ms = ex.flow().timings.dns;
+  inner_->connect_ms = ex.flow().timings.connect;
   inner_->tls_ms = elapsed_ms(origin_tls_started_us_, now());
 
   X509* origin_cert = nullptr;
@@ -218,8 +218,8 @@ void Session::on_client_tls_progress() {
     error = "TLS handshake with the client for " + host + " failed (" + client_tls_->error() + ")";
   }
   client_tls_.reset();
-  exchange_->flow.tls = inner_->tls;
-  exchange_->flow.tls->sni = sni_;
+  exchange_->flow().tls = inner_->tls;
+  exchange_->flow().tls->sni = sni_;
   record_flow(error);
   release_upstream(false);
   close_all();

@@ -40,6 +40,9 @@ std::string describe(const Command& command) {
             if (!c.flow.error.empty()) line += " error: " + c.flow.error;
             return line;
           },
+          [](const LiveFlow& c) {
+            return std::string("live ") + flow::flow_stage_name(c.event.stage) + " " + c.event.flow.id;
+          },
       },
       command);
 }

@@ -15,11 +15,14 @@ std::string describe(const Command& command);
 class SessionHarness {
  public:
   explicit SessionHarness(Config config = {}, const Interception* interception = nullptr,
-                          ConnectPolicy* policy = nullptr, std::string client_address = "127.0.0.1:50000")
+                          ConnectPolicy* policy = nullptr, std::string client_address = "127.0.0.1:50000",
+                          Hook* hook = nullptr, bool live_events = false)
       : config_(std::move(config)),
         interception_(interception),
         policy_(policy ? policy : &blind_),
         client_address_(std::move(client_address)),
+        hook_(hook),
+        live_events_(live_events),
         session_(make_session()) {
     feed(Started{});
   }
@@ -90,7 +93,7 @@ class SessionHarness {
  private:
   Session make_session() {
     Clock clock{[this] { return now_us_; }, [] { return std::int64_t{1'700'000'000'000'000}; }};
-    return Session(config_, *policy_, interception_, clock, 7, client_address_);
+    return Session(config_, *policy_, interception_, clock, 7, client_address_, hook_, live_events_);
   }
 
   void collect() {
@@ -109,6 +112,8 @@ class SessionHarness {
   BlindTunnelPolicy blind_;
   ConnectPolicy* policy_;
   std::string client_address_;
+  Hook* hook_;
+  bool live_events_;
   std::int64_t now_us_ = 1'000'000;
   Session session_;
   std::vector<Command> log_;

@@ -1,0 +1,73 @@
+#include "core/proxy/http_stream.hpp"
+
+#include <utility>
+
+#include "core/flow/body.hpp"
+
+namespace flowscope::proxy {
+
+HttpStream::HttpStream(StreamContext& context, std::string id, std::uint64_t connection_id,
+                       std::string client_address)
+    : context_(context), started_us_(context.clock.monotonic_us()) {
+  flow_.id = std::move(id);
+  flow_.connection_id = connection_id;
+  flow_.started_us = context.clock.wall_us();
+  flow_.client_address = std::move(client_address);
+}
+
+HookAnswer HttpStream::ask(HookPoint point) {
+  if (context_.hook == nullptr) return HookAnswer::proceed();
+  return context_.hook->on_hook(point, flow_);
+}
+
+void HttpStream::live(flow::FlowStage stage) {
+  if (!context_.live_events) return;
+  const bool heads = stage == flow::FlowStage::kStarted || stage == flow::FlowStage::kResponseHead;
+  context_.out.push_back(LiveFlow{{stage, heads ? flow::without_bodies(flow_) : flow::progress_of(flow_)}});
+}
+
+HookAnswer HttpStream::request_head() {
+  live(flow::FlowStage::kStarted);
+  return ask(HookPoint::kRequestHead);
+}
+
+void HttpStream::request_body(std::string_view piece) {
+  flow::append_limited(flow_.request.body, piece, context_.config.body_limit);
+}
+
+HookAnswer HttpStream::request_end() {
+  request_done_us_ = context_.clock.monotonic_us();
+  live(flow::FlowStage::kRequestEnd);
+  return ask(HookPoint::kRequestEnd);
+}
+
+void HttpStream::connected() { connected_us_ = context_.clock.monotonic_us(); }
+
+HookAnswer HttpStream::response_head() {
+  response_head_us_ = context_.clock.monotonic_us();
+  live(flow::FlowStage::kResponseHead);
+  return ask(HookPoint::kResponseHead);
+}
+
+void HttpStream::response_body(std::string_view piece) {
+  flow::append_limited(flow_.response->body, piece, context_.config.body_limit);
+  live(flow::FlowStage::kProgress);
+}
+
+HookAnswer HttpStream::response_end() {
+  const std::int64_t done = context_.clock.monotonic_us();
+  flow_.timings.send = elapsed_ms(connected_us_, request_done_us_);
+  flow_.timings.wait = elapsed_ms(request_done_us_, response_head_us_);
+  flow_.timings.receive = elapsed_ms(response_head_us_, done);
+  return ask(HookPoint::kResponseEnd);
+}
+
+void HttpStream::finish(std::string error) {
+  if (finished_) return;
+  finished_ = true;
+  flow_.error = std::move(error);
+  // Moved out: nothing reads a stream's flow once it is recorded.
+  context_.out.push_back(RecordFlow{std::move(flow_)});
+}
+
+}  // namespace flowscope::proxy
