@@ -9,7 +9,7 @@
 #include "core/flow/content_decoding.hpp"
 #include "core/flow/har_reader.hpp"
 #include "core/flow/har_writer.hpp"
-#include "core/flow/json_codec.hpp"
+#include "core/flow/json_line_writer.hpp"
 #include "core/flow/store_reader.hpp"
 
 namespace flowscope::cli {

@@ -3,7 +3,7 @@
 #include <chrono>
 #include <cstdio>
 
-#include "core/flow/json_codec.hpp"
+#include "core/flow/rfc3339.hpp"
 
 namespace flowscope::flow::har {
 

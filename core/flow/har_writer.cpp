@@ -11,7 +11,7 @@
 #include "core/flow/har_query.hpp"
 #include "core/flow/har_time.hpp"
 #include "core/flow/har_timings.hpp"
-#include "core/flow/json_codec.hpp"
+#include "core/flow/utf8.hpp"
 
 namespace flowscope::flow {
 
@@ -19,7 +19,7 @@ using Json = nlohmann::ordered_json;
 
 namespace {
 
-// The store's rule (json_codec): text when valid UTF-8 without control bytes other
+// The store's rule (flow::body_reads_as_text): text when valid UTF-8 without control bytes other
 // than TAB, LF and CR. Anything else is smaller, and exact, as base64.
 bool reads_as_text(std::string_view bytes) {
   for (unsigned char c : bytes) {

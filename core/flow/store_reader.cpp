@@ -9,7 +9,7 @@
 #include <system_error>
 #include <utility>
 
-#include "core/flow/json_codec.hpp"
+#include "core/flow/json_reader.hpp"
 
 namespace flowscope::flow {
 

@@ -9,7 +9,7 @@
 #include <cstdio>
 #include <system_error>
 
-#include "core/flow/json_codec.hpp"
+#include "core/flow/json_line_writer.hpp"
 
 namespace flowscope::flow {
 

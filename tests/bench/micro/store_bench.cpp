@@ -17,9 +17,11 @@
 #include <thread>
 #include <vector>
 
-#include "core/flow/json_codec.hpp"
+#include "core/flow/json_line_writer.hpp"
+#include "core/flow/json_reader.hpp"
 #include "core/flow/store_reader.hpp"
 #include "core/flow/store_writer.hpp"
+#include "tests/unit/flow/json_oracle_writer.hpp"
 
 namespace flowscope::flow {
 namespace {
@@ -91,11 +93,11 @@ void BM_SerializeSmallFlow(benchmark::State& state) {
 }
 BENCHMARK(BM_SerializeSmallFlow);
 
-// The DOM route (to_json + dump), which the line writer replaced.
+// The DOM route (the test oracle's nlohmann build + dump), which the line writer replaced.
 void BM_SerializeSmallFlowViaNlohmann(benchmark::State& state) {
   const Flow flow = small_flow(1);
   for (auto _ : state) {
-    std::string line = to_json(flow).dump();
+    std::string line = testing::oracle_json(flow).dump();
     benchmark::DoNotOptimize(line);
   }
   state.SetItemsProcessed(state.iterations());

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "core/flow/json_codec.hpp"
+#include "core/flow/json_line_writer.hpp"
 #include "tests/unit/flow/flow_test_support.hpp"
 
 namespace flowscope::flow {

@@ -11,7 +11,7 @@
 #include <set>
 #include <thread>
 
-#include "core/flow/json_codec.hpp"
+#include "core/flow/json_line_writer.hpp"
 #include "core/flow/store_reader.hpp"
 #include "tests/unit/flow/flow_test_support.hpp"
 
