@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-namespace flowscope::flow::har {
+namespace flowscope::store::har {
 
 // ISO 8601 UTC with milliseconds, "2026-11-24T23:38:01.123Z": HAR's startedDateTime.
 // Sub-millisecond digits are dropped (rounded toward the past, also before 1970).
@@ -20,4 +20,4 @@ std::optional<std::int64_t> parse_iso_us(std::string_view text);
 // 07:28:00 GMT", asctime). Unix seconds; nullopt when the algorithm fails.
 std::optional<std::int64_t> parse_cookie_date(std::string_view text);
 
-}  // namespace flowscope::flow::har
+}  // namespace flowscope::store::har

@@ -7,16 +7,16 @@
 
 #include "core/base64.hpp"
 #include "core/flow/content_decoding.hpp"
-#include "core/flow/har_writer.hpp"
-#include "tests/unit/har/har_test_flows.hpp"
+#include "core/store/har_writer.hpp"
+#include "tests/unit/store/har_test_flows.hpp"
 
-namespace flowscope::flow {
+namespace flowscope::store {
 namespace {
 
 using nlohmann::json;
-using namespace testing;
+using namespace flow::testing;
 
-json entry_of(const Flow& flow, const HarOptions& options = {}) {
+json entry_of(const flow::Flow& flow, const HarOptions& options = {}) {
   return json::parse(har_entry(flow, options).dump(-1, ' ', false, json::error_handler_t::replace));
 }
 
@@ -118,7 +118,7 @@ TEST(HarEntry, Response) {
 }
 
 TEST(HarEntry, UrlLeavesOutTheFragment) {
-  Flow flow = https_get();
+  flow::Flow flow = https_get();
   flow.request.url = "https://example.com/a?b=c#frag?x=y";
   const json r = entry_of(flow)["request"];
   EXPECT_EQ(r["url"], "https://example.com/a?b=c");
@@ -152,7 +152,7 @@ TEST(HarEntry, FormPostHasParamsAndRedirect) {
 }
 
 TEST(HarEntry, NonFormBodiesHaveNoParams) {
-  Flow flow = form_post();
+  flow::Flow flow = form_post();
   flow.request.headers.set("Content-Type", "application/json");
   flow.request.body.data = R"({"a":1})";
   flow.request.body.size = 7;
@@ -167,7 +167,7 @@ TEST(HarEntry, NonFormBodiesHaveNoParams) {
 }
 
 TEST(HarEntry, BinaryBodiesAreBase64) {
-  const Flow flow = binary_get();
+  const flow::Flow flow = binary_get();
   const json content = entry_of(flow)["response"]["content"];
   EXPECT_EQ(content["encoding"], "base64");
   EXPECT_EQ(content["text"], base64_encode(flow.response->body.data));
@@ -175,13 +175,13 @@ TEST(HarEntry, BinaryBodiesAreBase64) {
   EXPECT_EQ(content["mimeType"], "image/png");
 
   // Valid UTF-8 with control bytes (NUL padding) is binary too.
-  Flow padded = binary_get();
+  flow::Flow padded = binary_get();
   padded.response->body.data = std::string("abc\0\0\0", 6);
   padded.response->body.size = 6;
   EXPECT_EQ(entry_of(padded)["response"]["content"]["encoding"], "base64");
 
   // Request bodies: HAR's postData has no `encoding`, so the extension says it.
-  Flow upload = form_post();
+  flow::Flow upload = form_post();
   upload.request.headers.set("Content-Type", "application/octet-stream");
   upload.request.body.data = std::string("\xff\x00\x01", 3);
   upload.request.body.size = 3;
@@ -191,7 +191,7 @@ TEST(HarEntry, BinaryBodiesAreBase64) {
 }
 
 TEST(HarEntry, TruncatedBodiesSayTheyAre) {
-  Flow flow = https_get();
+  flow::Flow flow = https_get();
   flow.response->body.data = "{\"results\":";
   flow.response->body.size = 1'000'000;
   flow.response->body.truncated = true;
@@ -206,7 +206,7 @@ TEST(HarEntry, TruncatedBodiesSayTheyAre) {
   flow.response->body.data.clear();
   EXPECT_FALSE(entry_of(flow)["response"]["content"].contains("text"));
 
-  Flow upload = form_post();
+  flow::Flow upload = form_post();
   upload.request.body.data.resize(10);
   upload.request.body.truncated = true;
   const json post = entry_of(upload)["request"]["postData"];
@@ -224,7 +224,7 @@ Result<std::string> upper_decoder(std::string_view body, std::string_view encodi
 }
 
 TEST(HarEntry, ContentIsDecodedWhenADecoderIsGiven) {
-  Flow flow = https_get();
+  flow::Flow flow = https_get();
   flow.response->headers.add("Content-Encoding", "x-upper");
   flow.response->body.data = "hello";
   flow.response->body.size = 5;
@@ -260,7 +260,7 @@ TEST(HarEntry, ContentIsDecodedWhenADecoderIsGiven) {
 }
 
 TEST(HarEntry, RealGzipDecoderPlugsIn) {
-  Flow flow = https_get();
+  flow::Flow flow = https_get();
   flow.response->headers.set("Content-Type", "text/plain");
   flow.response->headers.add("Content-Encoding", "gzip");
   // gzip of "hello, hello, hello, hello world"
@@ -271,7 +271,7 @@ TEST(HarEntry, RealGzipDecoderPlugsIn) {
   flow.response->body.size = 35;
   HarOptions options;
   options.decode_content = [](std::string_view body, std::string_view encoding) {
-    return decode_content(body, encoding);
+    return flow::decode_content(body, encoding);
   };
   const json r = entry_of(flow, options)["response"];
   EXPECT_EQ(r["content"]["text"], "hello, hello, hello, hello world");
@@ -304,7 +304,7 @@ TEST(HarEntry, FlowWithoutResponseHasStatusZeroAndError) {
 }
 
 TEST(HarEntry, ErrorAfterAResponseKeepsTheResponse) {
-  Flow flow = https_get();
+  flow::Flow flow = https_get();
   flow.error = "upstream closed mid-body";
   const json e = entry_of(flow);
   EXPECT_EQ(e["response"]["status"], 200);
@@ -330,17 +330,17 @@ TEST(HarEntry, TunnelIsAConnectEntryWithStatusZero) {
 }
 
 TEST(HarEntry, UpgradedConnectionKeepsItsResponseAndTunnel) {
-  Flow flow = https_get();
+  flow::Flow flow = https_get();
   flow.response->status = 101;
   flow.response->reason = "Switching Protocols";
-  flow.tunnel = Tunnel{"", 0, 30, 40, 5000};
+  flow.tunnel = flow::Tunnel{"", 0, 30, 40, 5000};
   const json e = entry_of(flow);
   EXPECT_EQ(e["response"]["status"], 101);
   EXPECT_EQ(e["_tunnel"]["bytesFromServer"], 40);
 }
 
 TEST(HarEntry, OtherHttpVersionsHaveNoHeadSize) {
-  Flow flow = https_get();
+  flow::Flow flow = https_get();
   flow.request.http_version = "HTTP/2.0";
   flow.response->http_version = "HTTP/2.0";
   const json e = entry_of(flow);
@@ -349,7 +349,7 @@ TEST(HarEntry, OtherHttpVersionsHaveNoHeadSize) {
 }
 
 TEST(HarWriter, BytesThatAreNotUtf8BecomeReplacementCharacters) {
-  Flow flow = https_get();
+  flow::Flow flow = https_get();
   flow.request.headers.add("X-Latin1", "caf\xe9");
   flow.request.url = "https://example.com/\xff";
   std::ostringstream out;
@@ -366,7 +366,7 @@ std::string write_har(std::size_t count, HarOptions options = {}) {
   auto writer = HarWriter::open(out, std::move(options));
   EXPECT_TRUE(writer);
   for (std::size_t i = 0; i < count; ++i) {
-    Flow flow = i % 2 ? https_get() : binary_get();
+    flow::Flow flow = i % 2 ? https_get() : binary_get();
     flow.id = "f" + std::to_string(i);
     EXPECT_TRUE(writer->add(flow));
   }
@@ -472,7 +472,7 @@ TEST(HarWriter, ErrorsSayWhatFailed) {
 }
 
 TEST(HarWriter, ThrowingDecoderIsAnErrorValue) {
-  Flow flow = https_get();
+  flow::Flow flow = https_get();
   flow.response->headers.add("Content-Encoding", "gzip");
   std::ostringstream out;
   HarOptions options;
@@ -489,4 +489,4 @@ TEST(HarWriter, ThrowingDecoderIsAnErrorValue) {
 }
 
 }  // namespace
-}  // namespace flowscope::flow
+}  // namespace flowscope::store

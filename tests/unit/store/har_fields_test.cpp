@@ -2,11 +2,11 @@
 // parameters, dates.
 #include <gtest/gtest.h>
 
-#include "core/flow/har_cookies.hpp"
-#include "core/flow/har_query.hpp"
-#include "core/flow/har_time.hpp"
+#include "core/store/har_cookies.hpp"
+#include "core/store/har_query.hpp"
+#include "core/store/har_time.hpp"
 
-namespace flowscope::flow::har {
+namespace flowscope::store::har {
 namespace {
 
 using Pairs = std::vector<NameValue>;
@@ -156,4 +156,4 @@ TEST(HarQuery, FormEncodingIsTheInverseOfParsing) {
 }
 
 }  // namespace
-}  // namespace flowscope::flow::har
+}  // namespace flowscope::store::har

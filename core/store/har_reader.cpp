@@ -1,4 +1,4 @@
-#include "core/flow/har_reader.hpp"
+#include "core/store/har_reader.hpp"
 
 #include <cerrno>
 #include <cmath>
@@ -7,12 +7,12 @@
 #include <istream>
 
 #include "core/base64.hpp"
-#include "core/flow/har_query.hpp"
-#include "core/flow/har_time.hpp"
-#include "core/flow/har_timings.hpp"
-#include "core/flow/har_writer.hpp"
+#include "core/store/har_query.hpp"
+#include "core/store/har_time.hpp"
+#include "core/store/har_timings.hpp"
+#include "core/store/har_writer.hpp"
 
-namespace flowscope::flow {
+namespace flowscope::store {
 
 using nlohmann::json;
 
@@ -117,8 +117,8 @@ Result<std::string> text_bytes(std::string text, std::optional<std::string> enco
   return std::move(*bytes);
 }
 
-Result<Body> request_body(const json& request, std::size_t index) {
-  Body body;
+Result<flow::Body> request_body(const json& request, std::size_t index) {
+  flow::Body body;
   bool flagged = false;
   if (const json* post = object_at(request, "postData")) {
     if (auto text = string_at(*post, "text")) {
@@ -146,8 +146,8 @@ Result<Body> request_body(const json& request, std::size_t index) {
   return body;
 }
 
-Result<Body> response_body(const json& response, std::size_t index) {
-  Body body;
+Result<flow::Body> response_body(const json& response, std::size_t index) {
+  flow::Body body;
   bool text_kept = false;
   bool flagged = false;
   std::optional<std::uint64_t> content_size;
@@ -176,9 +176,9 @@ Result<Body> response_body(const json& response, std::size_t index) {
 }
 
 // Flow's timings from an entry's `timings`; every missing phase is "did not happen".
-Timings timings_from(const json& entry) {
+flow::Timings timings_from(const json& entry) {
   const json* object = object_at(entry, "timings");
-  if (!object) return Timings{};
+  if (!object) return flow::Timings{};
   har::HarTimings har;
   har.blocked = number_at(*object, "blocked").value_or(-1);
   har.dns = number_at(*object, "dns").value_or(-1);
@@ -194,8 +194,8 @@ std::int64_t floor_div(std::int64_t a, std::int64_t b) {
   return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
 }
 
-TlsSide tls_side_from(const json& tls, const char* key) {
-  TlsSide side;
+flow::TlsSide tls_side_from(const json& tls, const char* key) {
+  flow::TlsSide side;
   if (const json* object = object_at(tls, key)) {
     side.version = string_at(*object, "version").value_or("");
     side.cipher = string_at(*object, "cipher").value_or("");
@@ -204,8 +204,8 @@ TlsSide tls_side_from(const json& tls, const char* key) {
   return side;
 }
 
-Tls tls_from(const json& object) {
-  Tls tls;
+flow::Tls tls_from(const json& object) {
+  flow::Tls tls;
   tls.sni = string_at(object, "sni").value_or("");
   tls.client = tls_side_from(object, "client");
   tls.server = tls_side_from(object, "server");
@@ -217,12 +217,12 @@ Tls tls_from(const json& object) {
 }
 
 // "host:443", "[2001:db8::1]:443", or a URL some exporters write for CONNECT.
-Tunnel tunnel_from_target(std::string_view target) {
+flow::Tunnel tunnel_from_target(std::string_view target) {
   if (std::size_t scheme = target.find("://"); scheme != std::string_view::npos) {
     target.remove_prefix(scheme + 3);
   }
   target = target.substr(0, target.find('/'));
-  Tunnel tunnel;
+  flow::Tunnel tunnel;
   std::size_t colon = target.rfind(':');
   if (colon != std::string_view::npos && target.find(']', colon) == std::string_view::npos) {
     std::uint32_t port = 0;
@@ -348,7 +348,7 @@ Result<std::size_t> parse_har(Parse&& parse, const HarFlowCallback& on_flow) {
 
 }  // namespace
 
-Result<Flow> flow_from_har_entry(const json& entry, std::size_t index) {
+Result<flow::Flow> flow_from_har_entry(const json& entry, std::size_t index) {
   if (!entry.is_object()) return fail(field(index, "") + " is not an object");
   const json* request = object_at(entry, "request");
   if (!request) return fail(field(index, "request") + " is missing or not an object");
@@ -356,7 +356,7 @@ Result<Flow> flow_from_har_entry(const json& entry, std::size_t index) {
   static const json kEmpty = json::object();
   const json& ours = flowscope ? *flowscope : kEmpty;
 
-  Flow flow;
+  flow::Flow flow;
   auto id = string_at(entry, "_flowscope_id");
   flow.id = id && !id->empty() ? std::move(*id) : "har-" + std::to_string(index + 1);
   flow.connection_id =
@@ -395,7 +395,7 @@ Result<Flow> flow_from_har_entry(const json& entry, std::size_t index) {
   if (response) {
     const double status = number_at(*response, "status").value_or(0);
     if (status >= 1 && status <= 999) {
-      Response r;
+      flow::Response r;
       r.status = static_cast<int>(status);
       r.reason = string_at(*response, "statusText").value_or("");
       r.http_version = string_at(*response, "httpVersion").value_or("");
@@ -410,7 +410,7 @@ Result<Flow> flow_from_har_entry(const json& entry, std::size_t index) {
   flow.timings = timings_from(entry);
   // HAR forbids -1 for send, wait and receive, so writers put 0 there when nothing was
   // exchanged; without a response, three zeros mean exactly that.
-  Timings& t = flow.timings;
+  flow::Timings& t = flow.timings;
   if (!flow.response && t.send == 0 && t.wait == 0 && t.receive == 0)
     t.send = t.wait = t.receive = -1;
 
@@ -424,7 +424,7 @@ Result<Flow> flow_from_har_entry(const json& entry, std::size_t index) {
     flow.scheme = is_connect ? "tunnel" : scheme_of(flow.request.url);
   }
   if (const json* tunnel = object_at(entry, "_tunnel")) {
-    Tunnel t;
+    flow::Tunnel t;
     t.host = string_at(*tunnel, "host").value_or("");
     t.port = static_cast<std::uint16_t>(
         std::min<std::uint64_t>(size_at(*tunnel, "port").value_or(0), 65535));
@@ -459,9 +459,9 @@ Result<std::size_t> read_har(std::istream& in, const HarFlowCallback& on_flow) {
   return parse_har([&](auto& callback) { return json::parse(in, callback); }, on_flow);
 }
 
-Result<std::vector<Flow>> read_har(std::string_view json_text) {
-  std::vector<Flow> flows;
-  auto collect = [&](Flow&& flow) -> Result<void> {
+Result<std::vector<flow::Flow>> read_har(std::string_view json_text) {
+  std::vector<flow::Flow> flows;
+  auto collect = [&](flow::Flow&& flow) -> Result<void> {
     flows.push_back(std::move(flow));
     return {};
   };
@@ -482,9 +482,9 @@ Result<std::size_t> read_har_file(const std::filesystem::path& path,
   return count;
 }
 
-Result<std::vector<Flow>> read_har_file(const std::filesystem::path& path) {
-  std::vector<Flow> flows;
-  auto count = read_har_file(path, [&](Flow&& flow) -> Result<void> {
+Result<std::vector<flow::Flow>> read_har_file(const std::filesystem::path& path) {
+  std::vector<flow::Flow> flows;
+  auto count = read_har_file(path, [&](flow::Flow&& flow) -> Result<void> {
     flows.push_back(std::move(flow));
     return {};
   });
@@ -492,4 +492,4 @@ Result<std::vector<Flow>> read_har_file(const std::filesystem::path& path) {
   return flows;
 }
 
-}  // namespace flowscope::flow
+}  // namespace flowscope::store

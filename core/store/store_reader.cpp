@@ -1,4 +1,4 @@
-#include "core/flow/store_reader.hpp"
+#include "core/store/store_reader.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -11,7 +11,7 @@
 
 #include "core/flow/json_reader.hpp"
 
-namespace flowscope::flow {
+namespace flowscope::store {
 
 namespace {
 
@@ -157,18 +157,18 @@ Result<std::string> StoreReader::read_line(std::size_t index) const {
   return bytes;
 }
 
-Result<Flow> StoreReader::read(std::size_t index) const {
+Result<flow::Flow> StoreReader::read(std::size_t index) const {
   auto line = read_line(index);
   if (!line) return std::unexpected(line.error());
-  auto flow = parse_json_line(*line);
+  auto flow = flow::parse_json_line(*line);
   if (!flow) return fail(where(index) + ": " + flow.error().message);
   return flow;
 }
 
-Result<Flow> StoreReader::read_head(std::size_t index) const {
+Result<flow::Flow> StoreReader::read_head(std::size_t index) const {
   auto line = read_line(index);
   if (!line) return std::unexpected(line.error());
-  auto flow = parse_json_line_head(*line);
+  auto flow = flow::parse_json_line_head(*line);
   if (!flow) return fail(where(index) + ": " + flow.error().message);
   return flow;
 }
@@ -188,11 +188,11 @@ Result<void> StoreReader::for_each(const Visitor& visit, Bodies bodies) const {
         return fail(where(i) + ": the file is shorter than when it was opened");
     }
     std::string_view text(buffer.data() + (line.offset - buffer_offset), line.length);
-    auto flow = bodies == Bodies::kSkip ? parse_json_line_head(text) : parse_json_line(text);
+    auto flow = bodies == Bodies::kSkip ? flow::parse_json_line_head(text) : flow::parse_json_line(text);
     if (!flow) flow = fail(where(i) + ": " + flow.error().message);
     if (!visit(i, std::move(flow))) break;
   }
   return {};
 }
 
-}  // namespace flowscope::flow
+}  // namespace flowscope::store

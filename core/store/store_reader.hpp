@@ -12,7 +12,7 @@
 #include "core/flow/flow.hpp"
 #include "core/result.hpp"
 
-namespace flowscope::flow {
+namespace flowscope::store {
 
 class StoreReader {
  public:
@@ -34,9 +34,9 @@ class StoreReader {
 
   // Thread-safe (pread). A line that is not a valid record gives an error naming the
   // flow index and byte offset; the other flows stay readable.
-  Result<Flow> read(std::size_t index) const;
+  Result<flow::Flow> read(std::size_t index) const;
   // As read(), but every body's data is left empty (size and truncated are kept).
-  Result<Flow> read_head(std::size_t index) const;
+  Result<flow::Flow> read_head(std::size_t index) const;
   // The raw record, without its line end.
   Result<std::string> read_line(std::size_t index) const;
 
@@ -44,7 +44,7 @@ class StoreReader {
   // Called for each flow in file order with its index and its parse result; return
   // false to stop early. Reads in large sequential chunks and holds one flow at a
   // time. The result is an error only for I/O failures; bad lines go to `visit`.
-  using Visitor = std::function<bool(std::size_t index, Result<Flow> flow)>;
+  using Visitor = std::function<bool(std::size_t index, Result<flow::Flow> flow)>;
   Result<void> for_each(const Visitor& visit, Bodies bodies = Bodies::kInclude) const;
 
   // Indexes lines appended since open() or the last refresh(), for following a store
@@ -71,4 +71,4 @@ class StoreReader {
   bool torn_warning_ = false;  // warnings_.back() is about a torn last line
 };
 
-}  // namespace flowscope::flow
+}  // namespace flowscope::store

@@ -15,7 +15,7 @@
 #include "core/flow/flow.hpp"
 #include "core/result.hpp"
 
-namespace flowscope::flow {
+namespace flowscope::store {
 
 struct CreatorInfo {
   std::string name = "flowscope";
@@ -40,7 +40,7 @@ struct HarOptions {
 inline constexpr std::string_view kTunnelUrlPrefix = "tunnel://";
 
 // One flow as one HAR entry object, keys in HAR's documented order.
-nlohmann::ordered_json har_entry(const Flow& flow, const HarOptions& options = {});
+nlohmann::ordered_json har_entry(const flow::Flow& flow, const HarOptions& options = {});
 
 class HarWriter {
  public:
@@ -55,7 +55,7 @@ class HarWriter {
   // abandoned on an error path still leaves valid JSON behind.
   ~HarWriter();
 
-  Result<void> add(const Flow& flow);
+  Result<void> add(const flow::Flow& flow);
   // Closes the entries array and the log; the file, if the writer owns one, is
   // flushed and closed. Calling it again does nothing.
   Result<void> finish();
@@ -70,4 +70,4 @@ class HarWriter {
   std::unique_ptr<State> state_;
 };
 
-}  // namespace flowscope::flow
+}  // namespace flowscope::store

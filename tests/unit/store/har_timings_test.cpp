@@ -3,9 +3,9 @@
 
 #include <cmath>
 
-#include "core/flow/har_timings.hpp"
+#include "core/store/har_timings.hpp"
 
-namespace flowscope::flow::har {
+namespace flowscope::store::har {
 namespace {
 
 TEST(HarTimings, ConnectIncludesSsl) {
@@ -23,7 +23,7 @@ TEST(HarTimings, ConnectIncludesSsl) {
 }
 
 TEST(HarTimings, PhasesThatDidNotHappen) {
-  const HarTimings har = to_har_timings(Timings{});
+  const HarTimings har = to_har_timings(flow::Timings{});
   EXPECT_EQ(har.dns, -1);
   EXPECT_EQ(har.connect, -1);
   EXPECT_EQ(har.ssl, -1);
@@ -53,7 +53,7 @@ TEST(HarTimings, NonFiniteAndNegativeClockValuesAreNotApplicable) {
 }
 
 TEST(HarTimings, ImportSubtractsSslFromConnect) {
-  const Timings t = from_har_timings({.blocked = 4,
+  const flow::Timings t = from_har_timings({.blocked = 4,
                                       .dns = 11.368,
                                       .connect = 45.664,
                                       .ssl = 33.175,
@@ -69,7 +69,7 @@ TEST(HarTimings, ImportSubtractsSslFromConnect) {
 }
 
 TEST(HarTimings, ImportKeepsMinusOneAndRepairsImpossibleValues) {
-  Timings t = from_har_timings(
+  flow::Timings t = from_har_timings(
       {.blocked = -1, .dns = -1, .connect = 20, .ssl = -1, .send = -1, .wait = -1, .receive = -1});
   EXPECT_EQ(t.dns, -1);
   EXPECT_EQ(t.connect, 20);
@@ -87,7 +87,7 @@ TEST(HarTimings, ImportKeepsMinusOneAndRepairsImpossibleValues) {
 }
 
 TEST(HarTimings, RoundTripIsStableAtMicrosecondPrecision) {
-  const Timings start{.dns = 0.1 + 0.2,
+  const flow::Timings start{.dns = 0.1 + 0.2,
                       .connect = 1.0 / 3,
                       .tls = 2.0 / 3,
                       .send = 0.0004,
@@ -106,4 +106,4 @@ TEST(HarTimings, RoundTripIsStableAtMicrosecondPrecision) {
 }
 
 }  // namespace
-}  // namespace flowscope::flow::har
+}  // namespace flowscope::store::har

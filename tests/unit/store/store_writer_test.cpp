@@ -1,4 +1,4 @@
-#include "core/flow/store_writer.hpp"
+#include "core/store/store_writer.hpp"
 
 #include <fcntl.h>
 #include <sys/resource.h>
@@ -12,24 +12,24 @@
 #include <thread>
 
 #include "core/flow/json_line_writer.hpp"
-#include "core/flow/store_reader.hpp"
+#include "core/store/store_reader.hpp"
 #include "tests/unit/flow/flow_test_support.hpp"
 
-namespace flowscope::flow {
+namespace flowscope::store {
 namespace {
 
-using testing::expect_same_flow;
-using testing::small_flow;
-using testing::TempDir;
-using testing::write_file;
+using flow::testing::expect_same_flow;
+using flow::testing::small_flow;
+using flow::testing::TempDir;
+using flow::testing::write_file;
 
-std::vector<Flow> read_all(const std::filesystem::path& path) {
-  std::vector<Flow> flows;
+std::vector<flow::Flow> read_all(const std::filesystem::path& path) {
+  std::vector<flow::Flow> flows;
   auto reader = StoreReader::open(path);
   EXPECT_TRUE(reader) << reader.error().message;
   if (!reader) return flows;
   EXPECT_TRUE(reader->warnings().empty());
-  auto walked = reader->for_each([&](std::size_t index, Result<Flow> flow) {
+  auto walked = reader->for_each([&](std::size_t index, Result<flow::Flow> flow) {
     EXPECT_TRUE(flow) << index << ": " << flow.error().message;
     if (flow) flows.push_back(std::move(*flow));
     return true;
@@ -76,7 +76,7 @@ TEST_P(StoreWriterModes, ConcurrentProducers) {
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < kPerThread; ++i) {
-        Flow f = small_flow(static_cast<std::uint64_t>(i));
+        flow::Flow f = small_flow(static_cast<std::uint64_t>(i));
         f.id = std::to_string(t) + "-" + std::to_string(i);
         (*writer)->on_flow(f);
       }
@@ -89,7 +89,7 @@ TEST_P(StoreWriterModes, ConcurrentProducers) {
   auto flows = read_all(dir / "flows.jsonl");
   ASSERT_EQ(flows.size(), static_cast<std::size_t>(kThreads * kPerThread));
   std::set<std::string> ids;
-  for (const Flow& f : flows) ids.insert(f.id);
+  for (const flow::Flow& f : flows) ids.insert(f.id);
   EXPECT_EQ(ids.size(), flows.size()) << "every flow exactly once";
 }
 
@@ -125,7 +125,7 @@ TEST(StoreWriter, FullQueueDropsInsteadOfBlocking) {
   auto writer = StoreWriter::open(fifo, o);
   ASSERT_TRUE(writer) << writer.error().message;
 
-  Flow big = small_flow(0);
+  flow::Flow big = small_flow(0);
   big.response->body.data = std::string(1 << 20, 'x');  // far more than a pipe holds
   (*writer)->on_flow(big);
   for (std::uint64_t i = 1; i <= 100; ++i) (*writer)->on_flow(small_flow(i));
@@ -147,7 +147,7 @@ TEST(StoreWriter, FullQueueDropsInsteadOfBlocking) {
   drain.join();
   ::close(reader_fd);
   EXPECT_EQ(std::count(received.begin(), received.end(), '\n'), 3);
-  EXPECT_EQ(received.substr(0, to_json_line(big).size()), to_json_line(big));
+  EXPECT_EQ(received.substr(0, flow::to_json_line(big).size()), flow::to_json_line(big));
 }
 
 // Large bodies fill the byte bound long before the flow count.
@@ -162,7 +162,7 @@ TEST(StoreWriter, ByteBoundDropsLargeFlowsButAdmitsOneIntoAnEmptyQueue) {
   o.queue_byte_capacity = 1536 * 1024;
   auto writer = StoreWriter::open(fifo, o);
   ASSERT_TRUE(writer) << writer.error().message;
-  Flow big = small_flow(0);
+  flow::Flow big = small_flow(0);
   big.response->body.data = std::string(2 << 20, 'x');  // larger than the whole bound
   (*writer)->on_flow(big);                              // admitted: the queue was empty
   // While it is stuck in write(), the bound is spent: even small flows are dropped,
@@ -216,7 +216,7 @@ TEST(StoreWriter, WriteCutMidLineLeavesOneBadLine) {
   o.fsync = FsyncMode::kNever;
   auto writer = StoreWriter::open(path, o);
   ASSERT_TRUE(writer);
-  const std::size_t line = to_json_line(small_flow(1)).size();
+  const std::size_t line = flow::to_json_line(small_flow(1)).size();
 
   struct rlimit saved {};
   ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &saved), 0);
@@ -260,9 +260,9 @@ TEST(StoreWriter, RefusesADirectoryAndAMissingParent) {
 
 TEST(StoreWriter, AppendsAndStartsAfterATornLineOnANewLine) {
   TempDir dir;
-  std::string torn = to_json_line(small_flow(1));
+  std::string torn = flow::to_json_line(small_flow(1));
   torn.resize(40);
-  write_file(dir / "flows.jsonl", to_json_line(small_flow(0)) + torn);
+  write_file(dir / "flows.jsonl", flow::to_json_line(small_flow(0)) + torn);
   {
     auto writer = StoreWriter::open(dir / "flows.jsonl");
     ASSERT_TRUE(writer);
@@ -305,4 +305,4 @@ TEST(StoreWriter, IntervalSyncRunsWhileIdle) {
 }
 
 }  // namespace
-}  // namespace flowscope::flow
+}  // namespace flowscope::store

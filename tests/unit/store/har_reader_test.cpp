@@ -5,9 +5,9 @@
 #include <fstream>
 #include <sstream>
 
-#include "core/flow/har_reader.hpp"
+#include "core/store/har_reader.hpp"
 
-namespace flowscope::flow {
+namespace flowscope::store {
 namespace {
 
 // Chrome DevTools "Save all as HAR (with content)": an HTTP/2 page load with a script
@@ -230,7 +230,7 @@ TEST(HarReader, ChromeDevTools) {
   ASSERT_TRUE(flows) << flows.error().message;
   ASSERT_EQ(flows->size(), 4u);
 
-  const Flow& script = (*flows)[0];
+  const flow::Flow& script = (*flows)[0];
   EXPECT_EQ(script.id, "har-1");
   EXPECT_EQ(script.connection_id, 425014u);  // Chrome's `_connectionId` over `connection`
   EXPECT_EQ(script.started_us, 1'795'563'481'123'000);
@@ -257,7 +257,7 @@ TEST(HarReader, ChromeDevTools) {
   EXPECT_FALSE(script.tunnel);
   EXPECT_FALSE(script.tls);
 
-  const Flow& image = (*flows)[1];
+  const flow::Flow& image = (*flows)[1];
   EXPECT_EQ(image.id, "har-2");
   EXPECT_EQ(image.connection_id, 0u);
   EXPECT_EQ(image.server_address, "104.18.11.69");
@@ -267,7 +267,7 @@ TEST(HarReader, ChromeDevTools) {
   EXPECT_EQ(image.timings.connect, -1);
   EXPECT_EQ(image.timings.tls, -1);
 
-  const Flow& post = (*flows)[2];
+  const flow::Flow& post = (*flows)[2];
   EXPECT_EQ(post.request.method, "POST");
   EXPECT_EQ(post.request.body.data, "item=42&qty=2&gift=");
   EXPECT_EQ(post.request.body.size, 19u);
@@ -278,7 +278,7 @@ TEST(HarReader, ChromeDevTools) {
   EXPECT_EQ(post.response->body.data, "");
   EXPECT_FALSE(post.response->body.truncated);
 
-  const Flow& blocked = (*flows)[3];
+  const flow::Flow& blocked = (*flows)[3];
   EXPECT_FALSE(blocked.response);  // status 0
   EXPECT_EQ(blocked.error, "net::ERR_BLOCKED_BY_CLIENT");
   EXPECT_EQ(blocked.server_address, "");
@@ -291,7 +291,7 @@ TEST(HarReader, Firefox) {
   ASSERT_TRUE(flows) << flows.error().message;
   ASSERT_EQ(flows->size(), 2u);
 
-  const Flow& page = (*flows)[0];
+  const flow::Flow& page = (*flows)[0];
   EXPECT_EQ(page.started_us, 1'795'563'481'123'000);  // +01:00 taken into account
   EXPECT_EQ(page.connection_id, 443u);
   EXPECT_EQ(page.request.http_version, "HTTP/2");
@@ -304,7 +304,7 @@ TEST(HarReader, Firefox) {
   EXPECT_EQ(page.response->body.size, 1480u);
   EXPECT_TRUE(page.response->body.truncated);
 
-  const Flow& search = (*flows)[1];
+  const flow::Flow& search = (*flows)[1];
   EXPECT_EQ(search.request.body.data, "q=hello+world&page=2");  // rebuilt from params
   EXPECT_EQ(search.request.body.size, 20u);
   EXPECT_FALSE(search.request.body.truncated);
@@ -342,7 +342,7 @@ TEST(HarReader, PlaywrightAndMitmproxyStyles) {
   auto flows = read_har(har);
   ASSERT_TRUE(flows) << flows.error().message;
   ASSERT_EQ(flows->size(), 2u);
-  const Flow& get = (*flows)[0];
+  const flow::Flow& get = (*flows)[0];
   EXPECT_EQ(get.started_us, 1'795'563'481'123'456);
   EXPECT_EQ(get.server_address, "[::1]:8443");
   EXPECT_EQ(get.response->status, 200);
@@ -352,7 +352,7 @@ TEST(HarReader, PlaywrightAndMitmproxyStyles) {
   EXPECT_EQ(get.timings.tls, 2.0);
   EXPECT_EQ(get.timings.receive, -1);  // missing
 
-  const Flow& put = (*flows)[1];
+  const flow::Flow& put = (*flows)[1];
   EXPECT_EQ(put.scheme, "http");
   EXPECT_EQ(put.server_address, "127.0.0.1:5000");
   EXPECT_EQ(put.request.body.data, std::string("\0\1\2", 3));
@@ -368,7 +368,7 @@ TEST(HarReader, ForeignConnectEntryIsATunnel) {
                  "content": {"size": 0}, "bodySize": 0}}]}})";
   auto flows = read_har(har);
   ASSERT_TRUE(flows) << flows.error().message;
-  const Flow& flow = (*flows)[0];
+  const flow::Flow& flow = (*flows)[0];
   EXPECT_EQ(flow.scheme, "tunnel");
   ASSERT_TRUE(flow.tunnel);
   EXPECT_EQ(flow.tunnel->host, "secure.example");
@@ -440,7 +440,7 @@ TEST(HarReader, ByteOrderMarkAndWrappedBase64AreAccepted) {
 TEST(HarReader, StreamsEntriesOneByOne) {
   std::istringstream in{std::string(kChromeHar)};
   std::vector<std::string> urls;
-  auto count = read_har(in, [&](Flow&& flow) -> Result<void> {
+  auto count = read_har(in, [&](flow::Flow&& flow) -> Result<void> {
     urls.push_back(flow.request.url);
     return {};
   });
@@ -453,7 +453,7 @@ TEST(HarReader, StreamsEntriesOneByOne) {
 TEST(HarReader, CallbackErrorStopsTheImport) {
   std::istringstream in{std::string(kChromeHar)};
   int seen = 0;
-  auto count = read_har(in, [&](Flow&&) -> Result<void> {
+  auto count = read_har(in, [&](flow::Flow&&) -> Result<void> {
     if (++seen == 2) return fail("store is full");
     return {};
   });
@@ -490,4 +490,4 @@ TEST(HarReader, ReadsAFile) {
 }
 
 }  // namespace
-}  // namespace flowscope::flow
+}  // namespace flowscope::store

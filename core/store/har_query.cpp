@@ -1,6 +1,6 @@
-#include "core/flow/har_query.hpp"
+#include "core/store/har_query.hpp"
 
-namespace flowscope::flow::har {
+namespace flowscope::store::har {
 
 namespace {
 
@@ -91,4 +91,4 @@ std::string encode_form_urlencoded(const std::vector<NameValue>& pairs) {
   return out;
 }
 
-}  // namespace flowscope::flow::har
+}  // namespace flowscope::store::har

@@ -1,21 +1,21 @@
-#include "core/flow/store_reader.hpp"
+#include "core/store/store_reader.hpp"
 
 #include <gtest/gtest.h>
 
 #include "core/flow/json_line_writer.hpp"
 #include "tests/unit/flow/flow_test_support.hpp"
 
-namespace flowscope::flow {
+namespace flowscope::store {
 namespace {
 
-using testing::expect_same_flow;
-using testing::small_flow;
-using testing::TempDir;
-using testing::write_file;
+using flow::testing::expect_same_flow;
+using flow::testing::small_flow;
+using flow::testing::TempDir;
+using flow::testing::write_file;
 
 std::string lines(std::initializer_list<std::uint64_t> ids) {
   std::string out;
-  for (auto id : ids) out += to_json_line(small_flow(id));
+  for (auto id : ids) out += flow::to_json_line(small_flow(id));
   return out;
 }
 
@@ -33,12 +33,12 @@ TEST(StoreReader, ReadsEveryFlowInOrder) {
   }
   auto raw = reader->read_line(1);
   ASSERT_TRUE(raw);
-  EXPECT_EQ(*raw + "\n", to_json_line(small_flow(2)));
+  EXPECT_EQ(*raw + "\n", flow::to_json_line(small_flow(2)));
 }
 
 TEST(StoreReader, TornLastLineIsSkippedWithAWarning) {
   TempDir dir;
-  std::string torn = to_json_line(small_flow(4));
+  std::string torn = flow::to_json_line(small_flow(4));
   torn.resize(torn.size() / 2);
   write_file(dir / "flows.jsonl", lines({1, 2, 3}) + torn);
   auto reader = StoreReader::open(dir / "flows.jsonl");
@@ -73,7 +73,7 @@ TEST(StoreReader, GarbageLineGivesAnErrorForThatFlowOnly) {
   EXPECT_NE(missing_started.error().message.find("flow.started"), std::string::npos);
 
   std::vector<std::string> seen;
-  auto walked = reader->for_each([&](std::size_t index, Result<Flow> flow) {
+  auto walked = reader->for_each([&](std::size_t index, Result<flow::Flow> flow) {
     seen.push_back(std::to_string(index) + (flow ? ":" + flow->id : ":error"));
     return true;
   });
@@ -83,7 +83,7 @@ TEST(StoreReader, GarbageLineGivesAnErrorForThatFlowOnly) {
 
 TEST(StoreReader, BlankLinesAndCrlfAreTolerated) {
   TempDir dir;
-  std::string crlf = to_json_line(small_flow(2));
+  std::string crlf = flow::to_json_line(small_flow(2));
   crlf.insert(crlf.size() - 1, "\r");
   write_file(dir / "flows.jsonl", "\n" + lines({1}) + "\n\n" + crlf);
   auto reader = StoreReader::open(dir / "flows.jsonl");
@@ -117,18 +117,18 @@ TEST(StoreReader, OpenErrors) {
 
 TEST(StoreReader, ForEachStreamsLinesLargerThanItsBufferAndStopsEarly) {
   TempDir dir;
-  Flow big = small_flow(2);
+  flow::Flow big = small_flow(2);
   big.response->body.data = std::string(6 * 1024 * 1024, 'b');  // beyond the 4 MiB read chunk
   big.response->body.size = big.response->body.data.size();
-  std::string content = lines({1}) + to_json_line(big);
-  for (std::uint64_t i = 3; i < 3000; ++i) content += to_json_line(small_flow(i));
+  std::string content = lines({1}) + flow::to_json_line(big);
+  for (std::uint64_t i = 3; i < 3000; ++i) content += flow::to_json_line(small_flow(i));
   write_file(dir / "flows.jsonl", content);
   auto reader = StoreReader::open(dir / "flows.jsonl");
   ASSERT_TRUE(reader);
   ASSERT_EQ(reader->size(), 2999u);
   EXPECT_EQ(reader->indexed_bytes(), content.size());
   std::size_t count = 0;
-  auto walked = reader->for_each([&](std::size_t index, Result<Flow> flow) {
+  auto walked = reader->for_each([&](std::size_t index, Result<flow::Flow> flow) {
     EXPECT_TRUE(flow) << index;
     if (flow) {
       EXPECT_EQ(flow->id, "7-" + std::to_string(index + 1));
@@ -142,7 +142,7 @@ TEST(StoreReader, ForEachStreamsLinesLargerThanItsBufferAndStopsEarly) {
   EXPECT_EQ(count, 2500u);
   // Heads only: sizes without bodies.
   auto walked_heads = reader->for_each(
-      [&](std::size_t index, Result<Flow> flow) {
+      [&](std::size_t index, Result<flow::Flow> flow) {
         EXPECT_TRUE(flow && flow->response->body.data.empty()) << index;
         if (index == 1 && flow) {
           EXPECT_EQ(flow->response->body.size, 6u * 1024 * 1024);
@@ -158,7 +158,7 @@ TEST(StoreReader, ForEachStreamsLinesLargerThanItsBufferAndStopsEarly) {
 
 TEST(StoreReader, RefreshFollowsAGrowingStore) {
   TempDir dir;
-  std::string second = to_json_line(small_flow(2));
+  std::string second = flow::to_json_line(small_flow(2));
   write_file(dir / "flows.jsonl", lines({1}) + second.substr(0, 10));
   auto reader = StoreReader::open(dir / "flows.jsonl");
   ASSERT_TRUE(reader);
@@ -178,4 +178,4 @@ TEST(StoreReader, RefreshFollowsAGrowingStore) {
 }
 
 }  // namespace
-}  // namespace flowscope::flow
+}  // namespace flowscope::store

@@ -1,11 +1,11 @@
-#include "core/flow/har_time.hpp"
+#include "core/store/har_time.hpp"
 
 #include <chrono>
 #include <cstdio>
 
 #include "core/flow/rfc3339.hpp"
 
-namespace flowscope::flow::har {
+namespace flowscope::store::har {
 
 namespace {
 
@@ -83,7 +83,7 @@ std::string format_iso_ms(std::int64_t unix_us) {
 }
 
 std::optional<std::int64_t> parse_iso_us(std::string_view text) {
-  if (auto us = parse_timestamp_us(text)) return us;
+  if (auto us = flow::parse_timestamp_us(text)) return us;
   // "+0100": give the offset its colon and let the RFC 3339 parser decide.
   if (text.size() > 5) {
     std::string_view offset = text.substr(text.size() - 5);
@@ -91,7 +91,7 @@ std::optional<std::int64_t> parse_iso_us(std::string_view text) {
         is_digit(offset[3]) && is_digit(offset[4])) {
       std::string fixed(text);
       fixed.insert(fixed.size() - 2, ":");
-      return parse_timestamp_us(fixed);
+      return flow::parse_timestamp_us(fixed);
     }
   }
   return std::nullopt;
@@ -135,4 +135,4 @@ std::optional<std::int64_t> parse_cookie_date(std::string_view text) {
   return when.time_since_epoch().count();
 }
 
-}  // namespace flowscope::flow::har
+}  // namespace flowscope::store::har

@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-namespace flowscope::flow::har {
+namespace flowscope::store::har {
 
 struct CookiePair {
   std::string name;
@@ -39,4 +39,4 @@ struct SetCookie {
 // A pair without '=' is a nameless cookie (RFC 6265bis), not an error.
 SetCookie parse_set_cookie(std::string_view value, std::int64_t received_unix_s);
 
-}  // namespace flowscope::flow::har
+}  // namespace flowscope::store::har

@@ -10,8 +10,8 @@ namespace flowscope::flow::testing {
 inline constexpr std::int64_t kStartedUs = 1'795'563'481'123'456;
 
 // An intercepted HTTPS GET with a query, cookies, a JSON answer that sets cookies.
-inline Flow https_get() {
-  Flow flow;
+inline flow::Flow https_get() {
+  flow::Flow flow;
   flow.id = "7-1";
   flow.connection_id = 7;
   flow.started_us = kStartedUs;
@@ -25,7 +25,7 @@ inline Flow https_get() {
   flow.request.headers.add("Cookie", "session=abc123; theme=dark");
   flow.request.headers.add("Accept", "application/json");
   flow.request.headers.add("Cookie", "extra=1");
-  Response response;
+  flow::Response response;
   response.status = 200;
   response.reason = "OK";
   response.http_version = "HTTP/1.1";
@@ -38,8 +38,8 @@ inline Flow https_get() {
   response.body.size = response.body.data.size();
   flow.response = response;
   flow.timings =
-      Timings{.dns = 1.5, .connect = 10.25, .tls = 20.125, .send = 0.5, .wait = 30, .receive = 2};
-  Tls tls;
+      flow::Timings{.dns = 1.5, .connect = 10.25, .tls = 20.125, .send = 0.5, .wait = 30, .receive = 2};
+  flow::Tls tls;
   tls.sni = "example.com";
   tls.client = {"TLSv1.3", "TLS_AES_128_GCM_SHA256", "http/1.1"};
   tls.server = {"TLSv1.3", "TLS_AES_256_GCM_SHA384", "http/1.1"};
@@ -52,8 +52,8 @@ inline Flow https_get() {
 }
 
 // A plain-HTTP form POST answered with a redirect.
-inline Flow form_post() {
-  Flow flow;
+inline flow::Flow form_post() {
+  flow::Flow flow;
   flow.id = "8-1";
   flow.connection_id = 8;
   flow.started_us = kStartedUs + 5'000'000;
@@ -68,7 +68,7 @@ inline Flow form_post() {
   flow.request.body.data = "user=j%C3%BCrgen&pass=a+b%26c&remember";
   flow.request.body.size = flow.request.body.data.size();
   flow.request.headers.add("Content-Length", std::to_string(flow.request.body.size));
-  Response response;
+  flow::Response response;
   response.status = 302;
   response.reason = "Found";
   response.http_version = "HTTP/1.1";
@@ -76,13 +76,13 @@ inline Flow form_post() {
   response.headers.add("Content-Length", "0");
   flow.response = response;
   flow.timings =
-      Timings{.dns = 0.25, .connect = 0.5, .tls = -1, .send = 0.125, .wait = 4, .receive = 0};
+      flow::Timings{.dns = 0.25, .connect = 0.5, .tls = -1, .send = 0.125, .wait = 4, .receive = 0};
   return flow;
 }
 
 // An image: bytes that are not UTF-8.
-inline Flow binary_get() {
-  Flow flow;
+inline flow::Flow binary_get() {
+  flow::Flow flow;
   flow.id = "9-1";
   flow.connection_id = 9;
   flow.started_us = kStartedUs + 6'000'000;
@@ -91,7 +91,7 @@ inline Flow binary_get() {
   flow.request.method = "GET";
   flow.request.url = "http://img.test/logo.png";
   flow.request.http_version = "HTTP/1.1";
-  Response response;
+  flow::Response response;
   response.status = 200;
   response.reason = "OK";
   response.http_version = "HTTP/1.1";
@@ -99,13 +99,13 @@ inline Flow binary_get() {
   response.body.data = std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR\xff\xfe", 18);
   response.body.size = response.body.data.size();
   flow.response = response;
-  flow.timings = Timings{.dns = -1, .connect = -1, .tls = -1, .send = 0, .wait = 1, .receive = 0.5};
+  flow.timings = flow::Timings{.dns = -1, .connect = -1, .tls = -1, .send = 0, .wait = 1, .receive = 0.5};
   return flow;
 }
 
 // The origin refused the connection: no response, an error.
-inline Flow refused() {
-  Flow flow;
+inline flow::Flow refused() {
+  flow::Flow flow;
   flow.id = "10-1";
   flow.connection_id = 10;
   flow.started_us = kStartedUs + 7'000'000;
@@ -115,14 +115,14 @@ inline Flow refused() {
   flow.request.url = "http://down.test/";
   flow.request.http_version = "HTTP/1.1";
   flow.request.headers.add("Host", "down.test");
-  flow.timings = Timings{.dns = 3, .connect = -1, .tls = -1, .send = -1, .wait = -1, .receive = -1};
+  flow.timings = flow::Timings{.dns = 3, .connect = -1, .tls = -1, .send = -1, .wait = -1, .receive = -1};
   flow.error = "cannot connect to down.test:80: connection refused";
   return flow;
 }
 
 // A blind CONNECT tunnel (--no-intercept), as proxy::Session records it.
-inline Flow tunnel() {
-  Flow flow;
+inline flow::Flow tunnel() {
+  flow::Flow flow;
   flow.id = "11-1";
   flow.connection_id = 11;
   flow.started_us = kStartedUs + 8'000'000;
@@ -133,8 +133,8 @@ inline Flow tunnel() {
   flow.request.url = "example.com:443";
   flow.request.http_version = "HTTP/1.1";
   flow.request.headers.add("Host", "example.com:443");
-  flow.timings = Timings{.dns = 2, .connect = 12, .tls = -1, .send = -1, .wait = -1, .receive = -1};
-  flow.tunnel = Tunnel{"example.com", 443, 517, 4096, 1234.5};
+  flow.timings = flow::Timings{.dns = 2, .connect = 12, .tls = -1, .send = -1, .wait = -1, .receive = -1};
+  flow.tunnel = flow::Tunnel{"example.com", 443, 517, 4096, 1234.5};
   return flow;
 }
 

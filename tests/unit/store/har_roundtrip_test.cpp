@@ -4,29 +4,29 @@
 
 #include <sstream>
 
-#include "core/flow/har_reader.hpp"
-#include "core/flow/har_writer.hpp"
-#include "tests/unit/har/har_test_flows.hpp"
+#include "core/store/har_reader.hpp"
+#include "core/store/har_writer.hpp"
+#include "tests/unit/store/har_test_flows.hpp"
 
-namespace flowscope::flow {
+namespace flowscope::store {
 namespace {
 
 using nlohmann::json;
-using namespace testing;
+using namespace flow::testing;
 
-std::string export_har(const std::vector<Flow>& flows, const HarOptions& options = {}) {
+std::string export_har(const std::vector<flow::Flow>& flows, const HarOptions& options = {}) {
   std::ostringstream out;
   auto writer = HarWriter::open(out, options);
   EXPECT_TRUE(writer);
-  for (const Flow& flow : flows) EXPECT_TRUE(writer->add(flow));
+  for (const flow::Flow& flow : flows) EXPECT_TRUE(writer->add(flow));
   EXPECT_TRUE(writer->finish());
   return out.str();
 }
 
-std::vector<Flow> import_har(const std::string& text) {
+std::vector<flow::Flow> import_har(const std::string& text) {
   auto flows = read_har(text);
   EXPECT_TRUE(flows) << flows.error().message;
-  return flows ? *flows : std::vector<Flow>{};
+  return flows ? *flows : std::vector<flow::Flow>{};
 }
 
 // Decodes "x-upper" bodies, as core/flow/content_decoding would decode gzip.
@@ -37,42 +37,42 @@ Result<std::string> upper_decoder(std::string_view body, std::string_view encodi
   return out + "!!";
 }
 
-std::vector<Flow> every_kind_of_flow() {
-  std::vector<Flow> flows{https_get(), form_post(), binary_get(), refused(), tunnel()};
+std::vector<flow::Flow> every_kind_of_flow() {
+  std::vector<flow::Flow> flows{https_get(), form_post(), binary_get(), refused(), tunnel()};
 
-  Flow truncated = https_get();
+  flow::Flow truncated = https_get();
   truncated.id = "t";
   truncated.response->body.data.resize(5);
   truncated.response->body.truncated = true;
   truncated.request.method = "PUT";
   truncated.request.headers.add("Content-Type", "application/octet-stream");
-  truncated.request.body = Body{std::string("\x01\x02\xff", 3), 4096, true};
+  truncated.request.body = flow::Body{std::string("\x01\x02\xff", 3), 4096, true};
   flows.push_back(truncated);
 
-  Flow encoded = https_get();
+  flow::Flow encoded = https_get();
   encoded.id = "e";
   encoded.response->headers.add("Content-Encoding", "x-upper");
-  encoded.response->body = Body{"shout", 5, false};
+  encoded.response->body = flow::Body{"shout", 5, false};
   flows.push_back(encoded);
 
-  Flow upgraded = https_get();
+  flow::Flow upgraded = https_get();
   upgraded.id = "u";
   upgraded.response->status = 101;
   upgraded.response->reason = "Switching Protocols";
-  upgraded.response->body = Body{};
-  upgraded.tunnel = Tunnel{"", 0, 12, 34, 56.5};
+  upgraded.response->body = flow::Body{};
+  upgraded.tunnel = flow::Tunnel{"", 0, 12, 34, 56.5};
   upgraded.error = "client closed the connection";
   flows.push_back(upgraded);
 
-  Flow rejected = tunnel();
+  flow::Flow rejected = tunnel();
   rejected.id = "r";
   rejected.scheme = "";  // a CONNECT refused before it became a tunnel
   rejected.tunnel.reset();
-  rejected.response = Response{403, "Forbidden", "HTTP/1.1", {}, Body{"no\n", 3, false}};
+  rejected.response = flow::Response{403, "Forbidden", "HTTP/1.1", {}, flow::Body{"no\n", 3, false}};
   rejected.error = "CONNECT to port 25 is not allowed (--connect-ports)";
   flows.push_back(rejected);
 
-  Flow latin1 = form_post();
+  flow::Flow latin1 = form_post();
   latin1.id = "l";
   latin1.started_us = -1'500;                // before 1970, sub-millisecond
   latin1.request.body.data = "name=Jos%E9";  // form bytes that decode to Latin-1
@@ -104,13 +104,13 @@ void expect_same_headers(const http::Headers& a, const http::Headers& b) {
   }
 }
 
-void expect_same_body(const Body& a, const Body& b) {
+void expect_same_body(const flow::Body& a, const flow::Body& b) {
   EXPECT_EQ(a.data, b.data);
   EXPECT_EQ(a.size, b.size);
   EXPECT_EQ(a.truncated, b.truncated);
 }
 
-void expect_same_flow(const Flow& a, const Flow& b) {
+void expect_same_flow(const flow::Flow& a, const flow::Flow& b) {
   SCOPED_TRACE(a.id);
   EXPECT_EQ(a.id, b.id);
   EXPECT_EQ(a.connection_id, b.connection_id);
@@ -163,13 +163,13 @@ void expect_same_flow(const Flow& a, const Flow& b) {
 }
 
 TEST(HarRoundTrip, FlowsHarCarriesExactlyComeBackEqual) {
-  std::vector<Flow> flows = every_kind_of_flow();
+  std::vector<flow::Flow> flows = every_kind_of_flow();
   // Not this one: a decoded body comes back decoded (see below).
-  std::erase_if(flows, [](const Flow& f) { return f.id == "e"; });
-  const std::vector<Flow> back = import_har(export_har(flows));
+  std::erase_if(flows, [](const flow::Flow& f) { return f.id == "e"; });
+  const std::vector<flow::Flow> back = import_har(export_har(flows));
   ASSERT_EQ(back.size(), flows.size());
   for (std::size_t i = 0; i < flows.size(); ++i) {
-    Flow expected = flows[i];
+    flow::Flow expected = flows[i];
     // HAR has no "did not happen" for send, wait and receive. Without a response the
     // reader reads the zeros back as -1; with one, they stay 0.
     if (expected.response) {
@@ -183,12 +183,12 @@ TEST(HarRoundTrip, FlowsHarCarriesExactlyComeBackEqual) {
 }
 
 TEST(HarRoundTrip, DecodedContentComesBackDecodedWithTheWireSize) {
-  Flow encoded = https_get();
+  flow::Flow encoded = https_get();
   encoded.response->headers.add("Content-Encoding", "x-upper");
-  encoded.response->body = Body{"shout", 5, false};
+  encoded.response->body = flow::Body{"shout", 5, false};
   HarOptions options;
   options.decode_content = upper_decoder;
-  const std::vector<Flow> back = import_har(export_har({encoded}, options));
+  const std::vector<flow::Flow> back = import_har(export_har({encoded}, options));
   ASSERT_EQ(back.size(), 1u);
   EXPECT_EQ(back[0].response->body.data, "SHOUT!!");
   EXPECT_EQ(back[0].response->body.size, 5u);
@@ -227,4 +227,4 @@ TEST(HarRoundTrip, ForeignHarIsStableAfterItsFirstImport) {
 }
 
 }  // namespace
-}  // namespace flowscope::flow
+}  // namespace flowscope::store

@@ -1,8 +1,8 @@
-#include "core/flow/har_timings.hpp"
+#include "core/store/har_timings.hpp"
 
 #include <cmath>
 
-namespace flowscope::flow::har {
+namespace flowscope::store::har {
 
 namespace {
 
@@ -17,7 +17,7 @@ double round_to_us(double ms) {
   return std::round(ms * 1000.0) / 1000.0;
 }
 
-HarTimings to_har_timings(const Timings& timings) {
+HarTimings to_har_timings(const flow::Timings& timings) {
   HarTimings har;
   har.dns = phase(timings.dns);
   har.ssl = phase(timings.tls);
@@ -35,8 +35,8 @@ HarTimings to_har_timings(const Timings& timings) {
   return har;
 }
 
-Timings from_har_timings(const HarTimings& har) {
-  Timings timings;
+flow::Timings from_har_timings(const HarTimings& har) {
+  flow::Timings timings;
   timings.dns = phase(har.dns);
   timings.tls = phase(har.ssl);
   timings.connect = phase(har.connect);
@@ -57,4 +57,4 @@ double total_time_ms(const HarTimings& har) {
   return round_to_us(total);
 }
 
-}  // namespace flowscope::flow::har
+}  // namespace flowscope::store::har

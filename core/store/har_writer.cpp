@@ -1,4 +1,4 @@
-#include "core/flow/har_writer.hpp"
+#include "core/store/har_writer.hpp"
 
 #include <cerrno>
 #include <cmath>
@@ -7,13 +7,13 @@
 #include <ostream>
 
 #include "core/base64.hpp"
-#include "core/flow/har_cookies.hpp"
-#include "core/flow/har_query.hpp"
-#include "core/flow/har_time.hpp"
-#include "core/flow/har_timings.hpp"
 #include "core/flow/utf8.hpp"
+#include "core/store/har_cookies.hpp"
+#include "core/store/har_query.hpp"
+#include "core/store/har_time.hpp"
+#include "core/store/har_timings.hpp"
 
-namespace flowscope::flow {
+namespace flowscope::store {
 
 using Json = nlohmann::ordered_json;
 
@@ -25,7 +25,7 @@ bool reads_as_text(std::string_view bytes) {
   for (unsigned char c : bytes) {
     if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') return false;
   }
-  return is_valid_utf8(bytes);
+  return flow::is_valid_utf8(bytes);
 }
 
 // HAR has `encoding` on response.content only; request bodies mark base64 with the
@@ -108,7 +108,7 @@ std::string_view request_target(std::string_view method, std::string_view url) {
   return path == std::string_view::npos ? std::string_view("/") : url.substr(path);
 }
 
-Json post_data_json(const Body& body, const http::Headers& headers) {
+Json post_data_json(const flow::Body& body, const http::Headers& headers) {
   Json out = Json::object();
   const std::string* content_type = headers.find("Content-Type");
   out["mimeType"] = content_type ? *content_type : "";
@@ -122,8 +122,8 @@ Json post_data_json(const Body& body, const http::Headers& headers) {
   return out;
 }
 
-Json request_json(const Flow& flow) {
-  const Request& request = flow.request;
+Json request_json(const flow::Flow& flow) {
+  const flow::Request& request = flow.request;
   Json out = Json::object();
   out["method"] = request.method;
   // HAR: "fragments are not included". Clients do not send them; this is a guard.
@@ -175,8 +175,8 @@ bool is_identity(std::string_view content_encoding) {
   return content_encoding.empty() || http::iequals(content_encoding, "identity");
 }
 
-Json content_json(const Response& response, const HarOptions& options) {
-  const Body& body = response.body;
+Json content_json(const flow::Response& response, const HarOptions& options) {
+  const flow::Body& body = response.body;
   // A recorded body holds the wire bytes (all of them unless truncated). A body
   // imported from a HAR holds the decoded content, whose length differs from the wire
   // size without truncation: it is already decoded and is exported as it is.
@@ -201,8 +201,8 @@ Json content_json(const Response& response, const HarOptions& options) {
   return out;
 }
 
-Json response_json(const Flow& flow, const HarOptions& options) {
-  const Response& response = *flow.response;
+Json response_json(const flow::Flow& flow, const HarOptions& options) {
+  const flow::Response& response = *flow.response;
   Json out = Json::object();
   out["status"] = response.status;
   out["statusText"] = response.reason;
@@ -266,19 +266,19 @@ std::string_view server_ip(std::string_view address) {
   return address;
 }
 
-Json tls_side_json(const TlsSide& side) {
+Json tls_side_json(const flow::TlsSide& side) {
   return Json{{"version", side.version}, {"cipher", side.cipher}, {"alpn", side.alpn}};
 }
 
 // What HAR has no field for, so that importing our own HAR restores the flow.
-Json flowscope_json(const Flow& flow) {
+Json flowscope_json(const flow::Flow& flow) {
   Json out = Json::object();
   out["startedUs"] = flow.started_us;
   out["scheme"] = flow.scheme;
   out["clientAddress"] = flow.client_address;
   out["serverAddress"] = flow.server_address;
   if (flow.tls) {
-    const Tls& tls = *flow.tls;
+    const flow::Tls& tls = *flow.tls;
     Json t = Json::object();
     t["sni"] = tls.sni;
     t["client"] = tls_side_json(tls.client);
@@ -292,7 +292,7 @@ Json flowscope_json(const Flow& flow) {
   return out;
 }
 
-Json tunnel_json(const Tunnel& tunnel) {
+Json tunnel_json(const flow::Tunnel& tunnel) {
   Json out = Json::object();
   out["host"] = tunnel.host;
   out["port"] = tunnel.port;
@@ -305,7 +305,7 @@ Json tunnel_json(const Tunnel& tunnel) {
 
 }  // namespace
 
-Json har_entry(const Flow& flow, const HarOptions& options) {
+Json har_entry(const flow::Flow& flow, const HarOptions& options) {
   const har::HarTimings timings = har::to_har_timings(flow.timings);
   double time = har::total_time_ms(timings);
   // A tunnel's phases end at connect; its lifetime is the better total.
@@ -395,7 +395,7 @@ Result<void> HarWriter::write(std::string_view bytes) {
   return {};
 }
 
-Result<void> HarWriter::add(const Flow& flow) {
+Result<void> HarWriter::add(const flow::Flow& flow) {
   if (!state_ || state_->finished) return fail("HarWriter::add after finish()");
   if (!state_->options.include_tunnels && flow.scheme == "tunnel") return {};
   std::string text = state_->entries == 0 ? "\n" : ",\n";
@@ -432,4 +432,4 @@ std::size_t HarWriter::entry_count() const {
   return state_ ? state_->entries : 0;
 }
 
-}  // namespace flowscope::flow
+}  // namespace flowscope::store

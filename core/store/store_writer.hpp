@@ -20,7 +20,7 @@
 #include "core/flow/sink.hpp"
 #include "core/result.hpp"
 
-namespace flowscope::flow {
+namespace flowscope::store {
 
 enum class FsyncMode {
   kEvery,     // fdatasync after each batch the writer drains (group commit)
@@ -46,7 +46,7 @@ struct StoreOptions {
   bool serialize_on_writer = false;
 };
 
-class StoreWriter : public FlowSink {
+class StoreWriter : public flow::FlowSink {
  public:
   // Creates the file if needed (mode 0600: flows hold cookies and credentials) and appends to it. Fails with
   // a message naming the path for a directory, a missing parent or no permission.
@@ -58,7 +58,7 @@ class StoreWriter : public FlowSink {
   StoreWriter& operator=(const StoreWriter&) = delete;
 
   // Thread-safe and never waits for the disk: only copies or serialises, then queues.
-  void on_flow(const Flow& flow) override;
+  void on_flow(const flow::Flow& flow) override;
   // Writes everything queued, syncs (unless FsyncMode::kNever) and stops the writer
   // thread. Later on_flow calls count as dropped.
   void flush() override;
@@ -71,7 +71,7 @@ class StoreWriter : public FlowSink {
 
  private:
   struct Item {
-    std::variant<Flow, std::string> content;
+    std::variant<flow::Flow, std::string> content;
     std::size_t bytes;  // counted in pending_bytes_
   };
 
@@ -113,4 +113,4 @@ class StoreWriter : public FlowSink {
   std::thread thread_;
 };
 
-}  // namespace flowscope::flow
+}  // namespace flowscope::store

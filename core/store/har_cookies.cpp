@@ -1,11 +1,11 @@
-#include "core/flow/har_cookies.hpp"
+#include "core/store/har_cookies.hpp"
 
 #include <charconv>
 
-#include "core/flow/har_time.hpp"
 #include "core/http/message.hpp"
+#include "core/store/har_time.hpp"
 
-namespace flowscope::flow::har {
+namespace flowscope::store::har {
 
 namespace {
 
@@ -107,4 +107,4 @@ SetCookie parse_set_cookie(std::string_view value, std::int64_t received_unix_s)
   return cookie;
 }
 
-}  // namespace flowscope::flow::har
+}  // namespace flowscope::store::har

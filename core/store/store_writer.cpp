@@ -1,4 +1,4 @@
-#include "core/flow/store_writer.hpp"
+#include "core/store/store_writer.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -11,7 +11,7 @@
 
 #include "core/flow/json_line_writer.hpp"
 
-namespace flowscope::flow {
+namespace flowscope::store {
 
 namespace {
 
@@ -22,9 +22,9 @@ constexpr std::chrono::seconds kDropWarningEvery{10};
 constexpr std::size_t kWriteBuffer = 256 * 1024;
 
 // What a queued Flow copy holds, near enough for the byte bound.
-std::size_t approximate_bytes(const Flow& flow) {
+std::size_t approximate_bytes(const flow::Flow& flow) {
   std::size_t bytes =
-      sizeof(Flow) + flow.request.url.size() + flow.request.body.data.size() + flow.error.size();
+      sizeof(flow::Flow) + flow.request.url.size() + flow.request.body.data.size() + flow.error.size();
   for (const auto& h : flow.request.headers.items) bytes += h.name.size() + h.value.size() + 64;
   if (flow.response) {
     bytes += flow.response->body.data.size();
@@ -117,14 +117,14 @@ StoreWriter::~StoreWriter() {
   ::close(fd_);
 }
 
-void StoreWriter::on_flow(const Flow& flow) {
+void StoreWriter::on_flow(const flow::Flow& flow) {
   // Cheap early drop: when the writer is behind, don't pay for the copy.
   if (pending_.load(std::memory_order_relaxed) >= options_.queue_capacity) {
     count_drop();
     return;
   }
   Item item = options_.serialize_on_writer ? Item{flow, approximate_bytes(flow)}
-                                           : Item{to_json_line(flow), 0};
+                                           : Item{flow::to_json_line(flow), 0};
   if (auto* line = std::get_if<std::string>(&item.content)) item.bytes = line->size();
   {
     std::lock_guard lock(mutex_);
@@ -193,8 +193,8 @@ void StoreWriter::run() {
 void StoreWriter::append(Item& item) {
   // After a failed write the file may end inside a line; the next line starts anew.
   if (buffer_.empty() && torn_) buffer_.push_back('\n');
-  if (auto* flow = std::get_if<Flow>(&item.content)) {
-    append_json_line(*flow, buffer_);
+  if (auto* flow = std::get_if<flow::Flow>(&item.content)) {
+    flow::append_json_line(*flow, buffer_);
   } else {
     buffer_ += std::get<std::string>(item.content);
   }
@@ -292,4 +292,4 @@ void StoreWriter::flush() {
   });
 }
 
-}  // namespace flowscope::flow
+}  // namespace flowscope::store

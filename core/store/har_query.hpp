@@ -5,7 +5,7 @@
 #include <string_view>
 #include <vector>
 
-namespace flowscope::flow::har {
+namespace flowscope::store::har {
 
 struct NameValue {
   std::string name;
@@ -28,4 +28,4 @@ std::vector<NameValue> parse_url_query(std::string_view url);
 // HAR carries a form as postData.params without postData.text.
 std::string encode_form_urlencoded(const std::vector<NameValue>& pairs);
 
-}  // namespace flowscope::flow::har
+}  // namespace flowscope::store::har
