@@ -95,7 +95,7 @@ Result<StartedProxy> start_proxy(const ProxyOptions& options, std::shared_ptr<fl
   std::shared_ptr<tls::CertificateSource> certificates;
   std::shared_ptr<const proxy::CaDownloads> downloads;
   if (!options.no_intercept) {
-    auto setup = set_up_interception(options.ca);
+    auto setup = engine::set_up_interception(options.ca);
     if (!setup) {
       return fail(setup.error().message +
                   "\n(pass --no-intercept to run without a CA: HTTPS is then tunnelled blind)");

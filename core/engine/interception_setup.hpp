@@ -1,6 +1,7 @@
 #pragma once
-// Loads (or creates) the CA for `flowscope run` and adapts it to the engine's
-// tls::CertificateSource interface.
+// Loads (or creates) the CA and adapts it to the engine's tls::CertificateSource
+// interface and the cert.flowscope downloads. In core so that `flowscope run`, `record`
+// and the GUI start interception the same way.
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -11,10 +12,10 @@
 #include "core/result.hpp"
 #include "core/tls/certificate_source.hpp"
 
-namespace flowscope::cli {
+namespace flowscope::engine {
 
 struct CaSettings {
-  std::string home;          // empty: $FLOWSCOPE_HOME or ~/.flowscope
+  std::string home;             // empty: $FLOWSCOPE_HOME or ~/.flowscope
   std::string key_type = "ec";  // for a new CA: "ec" (P-256) or "rsa" (2048)
   std::string passphrase;
 };
@@ -29,4 +30,4 @@ Result<std::filesystem::path> resolve_home(const std::string& home);
 Result<ca::LoadedCa> load_ca(const CaSettings& settings);
 Result<InterceptionSetup> set_up_interception(const CaSettings& settings);
 
-}  // namespace flowscope::cli
+}  // namespace flowscope::engine

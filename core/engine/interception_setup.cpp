@@ -1,4 +1,4 @@
-#include "cli/interception_setup.hpp"
+#include "core/engine/interception_setup.hpp"
 
 #include "ca/export.hpp"
 #include "ca/home.hpp"
@@ -7,7 +7,7 @@
 #include "ca/leaf_minter.hpp"
 #include "ca/leaf_request.hpp"
 
-namespace flowscope::cli {
+namespace flowscope::engine {
 
 namespace {
 
@@ -57,9 +57,10 @@ Result<InterceptionSetup> set_up_interception(const CaSettings& settings) {
   auto p12 = ca::ca_cert_p12(authority);
   if (p12) downloads->p12 = std::move(*p12);
   downloads->fingerprint_sha256 = ca::ca_fingerprint_sha256(authority);
-  InterceptionSetup setup{std::move(*loaded), std::make_shared<CaCertificateSource>(std::move(*minter)),
+  InterceptionSetup setup{std::move(*loaded),
+                          std::make_shared<CaCertificateSource>(std::move(*minter)),
                           std::move(downloads)};
   return setup;
 }
 
-}  // namespace flowscope::cli
+}  // namespace flowscope::engine
