@@ -8,14 +8,14 @@
 
 #include "ca/export.hpp"
 #include "cli/ca_install.hpp"
-#include "cli/interception_setup.hpp"
+#include "core/engine/interception_setup.hpp"
 
 namespace flowscope::cli {
 
 namespace {
 
 struct CaOptions {
-  CaSettings ca;
+  engine::CaSettings ca;
   std::string format = "pem";
   std::string output;
   bool system = false;
@@ -34,7 +34,7 @@ int report_error(const Error& error) {
 }
 
 int ca_path(const CaOptions& o) {
-  auto loaded = load_ca(o.ca);
+  auto loaded = engine::load_ca(o.ca);
   if (!loaded) return report_error(loaded.error());
   std::printf("%s\n", loaded->paths.cert_pem.c_str());
   return 0;
@@ -43,7 +43,7 @@ int ca_path(const CaOptions& o) {
 int ca_export(const CaOptions& o) {
   auto format = ca::parse_export_format(o.format);
   if (!format) return report_error(Error{"--format " + o.format + ": expected pem, der or p12"});
-  auto loaded = load_ca(o.ca);
+  auto loaded = engine::load_ca(o.ca);
   if (!loaded) return report_error(loaded.error());
   auto bytes = ca::export_ca_cert(*loaded->authority, *format);
   if (!bytes) return report_error(bytes.error());
@@ -59,7 +59,7 @@ int ca_export(const CaOptions& o) {
 }
 
 int ca_install(const CaOptions& o) {
-  auto loaded = load_ca(o.ca);
+  auto loaded = engine::load_ca(o.ca);
   if (!loaded) return report_error(loaded.error());
   TrustTargets targets = targets_of(o);
   if (!o.system && !o.nss && geteuid() != 0) targets.system = false;  // default: what we may do

@@ -7,10 +7,10 @@
 #include <fstream>
 
 #include "core/flow/content_decoding.hpp"
-#include "core/flow/har_reader.hpp"
-#include "core/flow/har_writer.hpp"
-#include "core/flow/json_codec.hpp"
-#include "core/flow/store_reader.hpp"
+#include "core/flow/json_line_writer.hpp"
+#include "core/store/har_reader.hpp"
+#include "core/store/har_writer.hpp"
+#include "core/store/store_reader.hpp"
 
 namespace flowscope::cli {
 
@@ -36,14 +36,14 @@ class Progress {
 }  // namespace
 
 Result<ConversionReport> export_har(const std::filesystem::path& store, const std::filesystem::path& har) {
-  auto reader = flow::StoreReader::open(store);
+  auto reader = store::StoreReader::open(store);
   if (!reader) return std::unexpected(reader.error());
   for (const auto& warning : reader->warnings()) std::fprintf(stderr, "flowscope: %s\n", warning.c_str());
-  flow::HarOptions options;
+  store::HarOptions options;
   options.decode_content = [](std::string_view body, std::string_view encoding) {
     return flow::decode_content(body, encoding);
   };
-  auto writer = flow::HarWriter::open(har, options);
+  auto writer = store::HarWriter::open(har, options);
   if (!writer) return std::unexpected(writer.error());
   ConversionReport report;
   Progress progress("exported", reader->size());
@@ -69,7 +69,7 @@ Result<ConversionReport> export_har(const std::filesystem::path& store, const st
 
 Result<ConversionReport> import_har(const std::filesystem::path& har, const std::filesystem::path& store) {
   // Parsed whole before anything is written: a bad entry leaves the store untouched.
-  auto flows = flow::read_har_file(har);
+  auto flows = store::read_har_file(har);
   if (!flows) return std::unexpected(flows.error());
   std::string lines;
   for (const auto& flow : *flows) flow::append_json_line(flow, lines);

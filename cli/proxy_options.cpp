@@ -3,7 +3,7 @@
 #include <cstdio>
 
 #include "cli/options.hpp"
-#include "core/flow/store_writer.hpp"
+#include "core/store/store_writer.hpp"
 
 namespace flowscope::cli {
 
@@ -78,15 +78,15 @@ void add_proxy_options(CLI::App& app, ProxyOptions& o) {
 
 Result<std::shared_ptr<flow::FlowSink>> open_store(const ProxyOptions& options) {
   if (options.store.empty()) return std::shared_ptr<flow::FlowSink>();
-  flow::StoreOptions store_options;
+  store::StoreOptions store_options;
   if (options.fsync == "every") {
-    store_options.fsync = flow::FsyncMode::kEvery;
+    store_options.fsync = store::FsyncMode::kEvery;
   } else if (options.fsync == "never") {
-    store_options.fsync = flow::FsyncMode::kNever;
+    store_options.fsync = store::FsyncMode::kNever;
   } else if (options.fsync != "interval") {
     return fail("--fsync " + options.fsync + ": expected every, interval or never");
   }
-  auto writer = flow::StoreWriter::open(options.store, store_options);
+  auto writer = store::StoreWriter::open(options.store, store_options);
   if (!writer) return std::unexpected(writer.error());
   return std::shared_ptr<flow::FlowSink>(std::move(*writer));
 }
@@ -98,7 +98,7 @@ Result<StartedProxy> start_proxy(const ProxyOptions& options, std::shared_ptr<fl
   std::shared_ptr<tls::CertificateSource> certificates;
   std::shared_ptr<const proxy::CaDownloads> downloads;
   if (!options.no_intercept) {
-    auto setup = set_up_interception(options.ca);
+    auto setup = engine::set_up_interception(options.ca);
     if (!setup) {
       return fail(setup.error().message +
                   "\n(pass --no-intercept to run without a CA: HTTPS is then tunnelled blind)");

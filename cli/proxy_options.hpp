@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "cli/interception_setup.hpp"
+#include "core/engine/interception_setup.hpp"
 #include "core/flow/sink.hpp"
 #include "core/net/proxy_server.hpp"
 #include "core/proxy/config.hpp"
@@ -20,7 +20,7 @@ struct ProxyOptions {
   std::vector<std::string> resolve;
   std::string upstream_proxy;
   bool no_intercept = false;
-  CaSettings ca;
+  engine::CaSettings ca;
   std::string store;            // -w FILE: JSON Lines store
   std::string fsync = "interval";
   proxy::Config config;         // the flags that map one to one

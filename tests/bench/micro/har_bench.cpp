@@ -7,10 +7,10 @@
 #include <sstream>
 #include <streambuf>
 
-#include "core/flow/har_reader.hpp"
-#include "core/flow/har_writer.hpp"
+#include "core/store/har_reader.hpp"
+#include "core/store/har_writer.hpp"
 
-namespace flowscope::flow {
+namespace flowscope::store {
 namespace {
 
 // Discards what is written and counts it.
@@ -30,8 +30,8 @@ class CountingBuffer : public std::streambuf {
 };
 
 // A typical API call: a dozen request headers, a 2 KiB JSON answer.
-Flow small_flow() {
-  Flow flow;
+flow::Flow small_flow() {
+  flow::Flow flow;
   flow.id = "1-1";
   flow.connection_id = 1;
   flow.started_us = 1'795'563'481'123'456;
@@ -56,7 +56,7 @@ Flow small_flow() {
   q.add("Referer", "https://app.example.com/items");
   q.add("Sec-Fetch-Mode", "cors");
   q.add("Connection", "keep-alive");
-  Response response;
+  flow::Response response;
   response.status = 200;
   response.reason = "OK";
   response.http_version = "HTTP/1.1";
@@ -76,12 +76,12 @@ Flow small_flow() {
   response.body.size = body.size();
   flow.response = response;
   flow.timings =
-      Timings{.dns = 1.5, .connect = 10.25, .tls = 20.125, .send = 0.5, .wait = 30, .receive = 2};
+      flow::Timings{.dns = 1.5, .connect = 10.25, .tls = 20.125, .send = 0.5, .wait = 30, .receive = 2};
   return flow;
 }
 
-Flow large_flow(bool binary) {
-  Flow flow = small_flow();
+flow::Flow large_flow(bool binary) {
+  flow::Flow flow = small_flow();
   std::string body(100 * 1024, '\0');
   if (binary) {
     std::mt19937 random(42);
@@ -99,7 +99,7 @@ Flow large_flow(bool binary) {
   return flow;
 }
 
-void export_flow(benchmark::State& state, const Flow& flow) {
+void export_flow(benchmark::State& state, const flow::Flow& flow) {
   CountingBuffer buffer;
   std::ostream out(&buffer);
   auto writer = HarWriter::open(out);
@@ -135,7 +135,7 @@ void BM_HarImportSmall(benchmark::State& state) {
   std::ostringstream out;
   {
     auto writer = HarWriter::open(out);
-    const Flow flow = small_flow();
+    const flow::Flow flow = small_flow();
     for (int i = 0; i < 1000; ++i) (void)writer->add(flow);
   }
   const std::string har = out.str();
@@ -150,4 +150,4 @@ void BM_HarImportSmall(benchmark::State& state) {
 BENCHMARK(BM_HarImportSmall)->Unit(benchmark::kMillisecond);
 
 }  // namespace
-}  // namespace flowscope::flow
+}  // namespace flowscope::store

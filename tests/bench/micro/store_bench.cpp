@@ -17,17 +17,19 @@
 #include <thread>
 #include <vector>
 
-#include "core/flow/json_codec.hpp"
-#include "core/flow/store_reader.hpp"
-#include "core/flow/store_writer.hpp"
+#include "core/flow/json_line_writer.hpp"
+#include "core/flow/json_reader.hpp"
+#include "core/store/store_reader.hpp"
+#include "core/store/store_writer.hpp"
+#include "tests/unit/flow/json_oracle_writer.hpp"
 
-namespace flowscope::flow {
+namespace flowscope::store {
 namespace {
 
 // A typical API call through the proxy: 6 request and 6 response headers, a 512-byte
 // JSON response, TLS facts; its line is about 1.9 KB.
-Flow small_flow(std::uint64_t n) {
-  Flow f;
+flow::Flow small_flow(std::uint64_t n) {
+  flow::Flow f;
   f.id = "12-" + std::to_string(n);
   f.connection_id = 12;
   f.started_us = 1'795'563'481'123'456 + static_cast<std::int64_t>(n);
@@ -44,7 +46,7 @@ Flow small_flow(std::uint64_t n) {
                              {"Connection", "keep-alive"},
                              {"Authorization", "Bearer abcdefghijklmnopqrstuvwxyz0123456789"}})
     f.request.headers.add(name, value);
-  Response r;
+  flow::Response r;
   r.status = 200;
   r.reason = "OK";
   r.http_version = "HTTP/1.1";
@@ -62,8 +64,8 @@ Flow small_flow(std::uint64_t n) {
   r.body.data += "]";
   r.body.size = r.body.data.size();
   f.response = std::move(r);
-  f.timings = Timings{-1, 1.25, 3.5, 0.1, 12.75, 0.5};
-  f.tls = Tls{"api.example.com",
+  f.timings = flow::Timings{-1, 1.25, 3.5, 0.1, 12.75, 0.5};
+  f.tls = flow::Tls{"api.example.com",
               {"TLSv1.3", "TLS_AES_128_GCM_SHA256", "http/1.1"},
               {"TLSv1.3", "TLS_AES_256_GCM_SHA384", "http/1.1"},
               "ok",
@@ -79,10 +81,10 @@ std::filesystem::path temp_path(const char* name) {
 }
 
 void BM_SerializeSmallFlow(benchmark::State& state) {
-  const Flow flow = small_flow(1);
+  const flow::Flow flow = small_flow(1);
   std::size_t bytes = 0;
   for (auto _ : state) {
-    std::string line = to_json_line(flow);
+    std::string line = flow::to_json_line(flow);
     bytes += line.size();
     benchmark::DoNotOptimize(line);
   }
@@ -91,11 +93,11 @@ void BM_SerializeSmallFlow(benchmark::State& state) {
 }
 BENCHMARK(BM_SerializeSmallFlow);
 
-// The DOM route (to_json + dump), which the line writer replaced.
+// The DOM route (the test oracle's nlohmann build + dump), which the line writer replaced.
 void BM_SerializeSmallFlowViaNlohmann(benchmark::State& state) {
-  const Flow flow = small_flow(1);
+  const flow::Flow flow = small_flow(1);
   for (auto _ : state) {
-    std::string line = to_json(flow).dump();
+    std::string line = flow::testing::oracle_json(flow).dump();
     benchmark::DoNotOptimize(line);
   }
   state.SetItemsProcessed(state.iterations());
@@ -104,9 +106,9 @@ BENCHMARK(BM_SerializeSmallFlowViaNlohmann);
 
 // What on_flow pays on a network thread when the writer thread serialises.
 void BM_CopySmallFlow(benchmark::State& state) {
-  const Flow flow = small_flow(1);
+  const flow::Flow flow = small_flow(1);
   for (auto _ : state) {
-    Flow copy = flow;
+    flow::Flow copy = flow;
     benchmark::DoNotOptimize(copy);
   }
   state.SetItemsProcessed(state.iterations());
@@ -114,9 +116,9 @@ void BM_CopySmallFlow(benchmark::State& state) {
 BENCHMARK(BM_CopySmallFlow);
 
 void BM_ParseSmallFlow(benchmark::State& state) {
-  const std::string line = to_json_line(small_flow(1));
+  const std::string line = flow::to_json_line(small_flow(1));
   for (auto _ : state) {
-    auto flow = parse_json_line(line);
+    auto flow = flow::parse_json_line(line);
     benchmark::DoNotOptimize(flow);
   }
   state.SetItemsProcessed(state.iterations());
@@ -132,7 +134,7 @@ void BM_StoreWrite(benchmark::State& state, FsyncMode fsync, bool serialize_on_w
   constexpr std::size_t kBatch = 200'000;
   constexpr std::uint64_t kInFlight = 4096;
   const int producers = static_cast<int>(state.range(0));
-  const Flow flow = small_flow(1);
+  const flow::Flow flow = small_flow(1);
   const auto path = temp_path("write.jsonl");
   std::uint64_t written = 0;
   std::uint64_t dropped = 0;
@@ -221,7 +223,7 @@ class LargeStore {
     std::FILE* out = std::fopen(path_.c_str(), "wb");
     // Serialising every line would dominate set-up; vary a pool of 1024 instead.
     std::vector<std::string> pool;
-    for (std::uint64_t i = 0; i < 1024; ++i) pool.push_back(to_json_line(small_flow(i)));
+    for (std::uint64_t i = 0; i < 1024; ++i) pool.push_back(flow::to_json_line(small_flow(i)));
     for (std::uint64_t i = 0; bytes_ < target; ++i) {
       const std::string& line = pool[i % pool.size()];
       std::fwrite(line.data(), 1, line.size(), out);
@@ -293,4 +295,4 @@ void BM_ReadOneFlowFromLargeStore(benchmark::State& state) {
 BENCHMARK(BM_ReadOneFlowFromLargeStore)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
-}  // namespace flowscope::flow
+}  // namespace flowscope::store

@@ -1,0 +1,133 @@
+#include "tests/unit/flow/json_oracle_writer.hpp"
+
+#include <cmath>
+#include <string_view>
+
+#include "core/base64.hpp"
+#include "core/flow/flow_format.hpp"
+#include "core/flow/rfc3339.hpp"
+#include "core/flow/utf8.hpp"
+
+namespace flowscope::flow::testing {
+
+using nlohmann::json;
+
+namespace {
+
+// Text unless the bytes would make nlohmann's dump throw; then {"b64": ...}.
+json string_value(std::string_view bytes) {
+  if (is_valid_utf8(bytes)) return json(bytes);
+  json wrapped = json::object();
+  wrapped["b64"] = base64_encode(bytes);
+  return wrapped;
+}
+
+json body_value(const Body& body) {
+  json out = json::object();
+  out["size"] = body.size;
+  out["truncated"] = body.truncated;
+  if (body_reads_as_text(body.data)) {
+    out["encoding"] = "utf-8";
+    out["data"] = body.data;
+  } else {
+    out["encoding"] = "base64";
+    out["data"] = base64_encode(body.data);
+  }
+  return out;
+}
+
+json headers_value(const http::Headers& headers) {
+  json out = json::array();
+  for (const auto& header : headers.items) {
+    json pair = json::array();
+    pair.push_back(string_value(header.name));
+    pair.push_back(string_value(header.value));
+    out.push_back(std::move(pair));
+  }
+  return out;
+}
+
+// -1 is "the phase did not happen" (HAR's convention) and is written as null; JSON has
+// no NaN or infinity, so those become null too.
+json timing_value(double ms) {
+  if (ms == -1 || !std::isfinite(ms)) return json(nullptr);
+  return json(ms);
+}
+
+json tls_side_value(const TlsSide& side) {
+  json out = json::object();
+  out["version"] = string_value(side.version);
+  out["cipher"] = string_value(side.cipher);
+  out["alpn"] = string_value(side.alpn);
+  return out;
+}
+
+}  // namespace
+
+json oracle_json(const Flow& flow) {
+  json out = json::object();
+  out["format"] = kFlowFormat;
+  out["id"] = string_value(flow.id);
+  out["connection_id"] = flow.connection_id;
+  out["started"] = format_timestamp_us(flow.started_us);
+  out["client_address"] = string_value(flow.client_address);
+  out["server_address"] = string_value(flow.server_address);
+  out["scheme"] = string_value(flow.scheme);
+
+  json request = json::object();
+  request["method"] = string_value(flow.request.method);
+  request["url"] = string_value(flow.request.url);
+  request["http_version"] = string_value(flow.request.http_version);
+  request["headers"] = headers_value(flow.request.headers);
+  request["body"] = body_value(flow.request.body);
+  out["request"] = std::move(request);
+
+  if (flow.response) {
+    const Response& r = *flow.response;
+    json response = json::object();
+    response["status"] = r.status;
+    response["reason"] = string_value(r.reason);
+    response["http_version"] = string_value(r.http_version);
+    response["headers"] = headers_value(r.headers);
+    response["body"] = body_value(r.body);
+    out["response"] = std::move(response);
+  }
+
+  json timings = json::object();
+  timings["dns"] = timing_value(flow.timings.dns);
+  timings["connect"] = timing_value(flow.timings.connect);
+  timings["tls"] = timing_value(flow.timings.tls);
+  timings["send"] = timing_value(flow.timings.send);
+  timings["wait"] = timing_value(flow.timings.wait);
+  timings["receive"] = timing_value(flow.timings.receive);
+  out["timings"] = std::move(timings);
+
+  if (flow.tunnel) {
+    const Tunnel& t = *flow.tunnel;
+    json tunnel = json::object();
+    tunnel["host"] = string_value(t.host);
+    tunnel["port"] = t.port;
+    tunnel["bytes_from_client"] = t.bytes_from_client;
+    tunnel["bytes_from_server"] = t.bytes_from_server;
+    tunnel["duration_ms"] = std::isfinite(t.duration_ms) ? json(t.duration_ms) : json(nullptr);
+    out["tunnel"] = std::move(tunnel);
+  }
+
+  if (flow.tls) {
+    const Tls& t = *flow.tls;
+    json tls = json::object();
+    tls["sni"] = string_value(t.sni);
+    tls["client"] = tls_side_value(t.client);
+    tls["server"] = tls_side_value(t.server);
+    tls["upstream_verify"] = string_value(t.upstream_verify);
+    tls["server_cert_subject"] = string_value(t.server_cert_subject);
+    tls["server_cert_issuer"] = string_value(t.server_cert_issuer);
+    tls["server_cert_not_after"] = string_value(t.server_cert_not_after);
+    out["tls"] = std::move(tls);
+  }
+
+  if (!flow.error.empty()) out["error"] = string_value(flow.error);
+  return out;
+}
+
+}  // namespace flowscope::flow::testing
