@@ -125,6 +125,10 @@ class LineWriter {
       key("error");
       string(flow.error);
     }
+    if (!flow.replay_of.empty()) {
+      key("replay_of");
+      string(flow.replay_of);
+    }
     out_ += '}';
   }
 

@@ -79,6 +79,7 @@ inline void expect_same_flow(const Flow& a, const Flow& b) {
     EXPECT_EQ(a.tls->server_cert_not_after, b.tls->server_cert_not_after);
   }
   EXPECT_EQ(a.error, b.error);
+  EXPECT_EQ(a.replay_of, b.replay_of);
 }
 
 // A typical intercepted HTTPS exchange with a small JSON response.

@@ -52,6 +52,7 @@ Flow every_field_flow() {
   f.tls->server.alpn = "";
   f.tls->upstream_verify = "certificate has expired";
   f.error = "upstream closed the connection\nbefore the response (\x01\x02)";
+  f.replay_of = "3-1";
   return f;
 }
 
@@ -215,6 +216,7 @@ TEST(JsonCodec, RandomFlowsMatchOracleAndRoundTrip) {
     f.tls->sni = bytes(20);
     f.tls->server_cert_subject = bytes(40);
     f.error = bytes(30);
+    if (i % 2 == 0) f.replay_of = bytes(8);
     std::string line;
     ASSERT_NO_THROW(line = to_json_line(f));
     ASSERT_TRUE(json::accept(line)) << line;

@@ -127,6 +127,7 @@ json oracle_json(const Flow& flow) {
   }
 
   if (!flow.error.empty()) out["error"] = string_value(flow.error);
+  if (!flow.replay_of.empty()) out["replay_of"] = string_value(flow.replay_of);
   return out;
 }
 
