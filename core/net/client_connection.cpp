@@ -42,7 +42,8 @@ void ClientConnection::accept(Worker& worker, uv_stream_t* server) {
   }
   uv_tcp_nodelay(&c->tcp_, 1);
   c->session_.emplace(worker.config(), worker.policy(), worker.interception(), proxy::Clock::system(),
-                      worker.next_connection_id(), peer_address(&c->tcp_), worker.hook(), worker.live_events());
+                      worker.next_connection_id(), peer_address(&c->tcp_),
+                      proxy::SessionOptions{worker.hook(), worker.live_events(), {}, false});
   c->session_->handle(proxy::Started{});
   c->run_commands();
 }

@@ -40,7 +40,7 @@ struct Overloaded : Ts... {
 }  // namespace
 
 Session::Session(const Config& config, ConnectPolicy& policy, const Interception* interception, Clock clock,
-                 std::uint64_t connection_id, std::string client_address, Hook* hook, bool live_events)
+                 std::uint64_t connection_id, std::string client_address, SessionOptions options)
     : config_(config),
       policy_(policy),
       interception_(interception),
@@ -48,8 +48,10 @@ Session::Session(const Config& config, ConnectPolicy& policy, const Interception
       connection_id_(connection_id),
       client_address_(std::move(client_address)),
       client_ip_(ip_of(client_address_)),
+      replay_of_(std::move(options.replay_of)),
+      replay_https_(options.replay_https),
       request_parser_(http::MessageKind::kRequest, config.max_head_bytes),
-      streams_{config_, clock_, hook, live_events, commands_} {}
+      streams_{config_, clock_, options.hook, options.live_events, commands_} {}
 
 bool Session::wants_client_reads() const {
   if (state_ == State::kClosed) return false;
@@ -60,6 +62,7 @@ bool Session::wants_client_reads() const {
 void Session::new_exchange() {
   exchange_.emplace(streams_, std::to_string(connection_id_) + "-" + std::to_string(++flow_seq_), connection_id_,
                     client_address_);
+  exchange_->flow().replay_of = replay_of_;
 }
 
 void Session::send(Side to, std::string bytes) {

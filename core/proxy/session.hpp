@@ -39,12 +39,22 @@
 namespace flowscope::proxy {
 
 
+struct SessionOptions {
+  Hook* hook = nullptr;      // asked at every hook point; none: every exchange goes on
+  bool live_events = false;  // emit LiveFlow commands (some sink asked for them)
+  // A replay (replay_request.hpp): the flows it records carry this id as replay_of.
+  std::string replay_of;
+  // The replayed request goes to an https origin: after CONNECT the session gets
+  // plaintext and originates TLS to the origin itself, with no client TLS.
+  bool replay_https = false;
+};
+
 class Session {
  public:
   static constexpr std::size_t kHighWater = 256 * 1024;
 
   Session(const Config& config, ConnectPolicy& policy, const Interception* interception, Clock clock,
-          std::uint64_t connection_id, std::string client_address, Hook* hook = nullptr, bool live_events = false);
+          std::uint64_t connection_id, std::string client_address, SessionOptions options = {});
 
   // Feed one event; take_commands() then returns what it asked for, in order.
   void handle(const Event& event);
@@ -182,6 +192,8 @@ class Session {
   std::uint64_t connection_id_;
   std::string client_address_;
   std::string client_ip_;  // client_address_ without the port: passthrough is per client
+  std::string replay_of_;
+  bool replay_https_ = false;
   std::uint64_t flow_seq_ = 0;
 
   State state_ = State::kAwaitHead;

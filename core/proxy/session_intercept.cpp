@@ -55,6 +55,16 @@ void Session::flush_tls(Side side) {
 void Session::after_connect_established() {
   send(Side::kClient, std::string(kEstablished));
   const Exchange& ex = *exchange_;
+  if (replay_https_) {
+    if (interception_ == nullptr) {
+      answer_error(502, "replaying an https request needs the origin-facing TLS of interception: "
+                        "start flowscope without --no-intercept");
+      return;
+    }
+    state_ = State::kSniffing;  // the replayed request follows as plaintext
+    sniff_client();
+    return;
+  }
   if (interception_ != nullptr &&
       policy_.decide({client_ip_, ex.connect_target->host, std::string()}) == TunnelMode::kIntercept) {
     state_ = State::kSniffing;
@@ -74,6 +84,12 @@ void Session::sniff_client() {
       enter_tunnel({});
       return;
     case tls::Sniffed::kHttp: {
+      if (replay_https_) {
+        // A replay's plaintext request for an https origin: the TLS to the origin is ours.
+        sni_ = server_name_ = exchange_->connect_target->host;
+        start_origin_tls(sni_);
+        return;
+      }
       // Plain HTTP sent into the tunnel: parse it like any other request.
       inner_.emplace();
       inner_->target = *exchange_->connect_target;
@@ -162,6 +178,16 @@ void Session::on_origin_tls_progress() {
     inner_->refusal = "TLS handshake with " + origin_host() + " failed: " + upstream_tls_->error();
   }
 
+  if (replay_https_) {
+    // No client TLS to terminate: the replayed request is already plaintext.
+    inner_->tls.sni = sni_;
+    upstream_kept_ = upstream_open_;
+    exchange_.reset();
+    request_parser_.reset();
+    state_ = State::kAwaitHead;
+    client_input(std::exchange(client_buf_, {}));
+    return;
+  }
   const std::string leaf_name = origin_host();
   auto leaf = interception_->certificates->leaf_for(leaf_name, origin_cert);
   if (!inner_->refusal.empty()) release_upstream(false);

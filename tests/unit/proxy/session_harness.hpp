@@ -93,7 +93,7 @@ class SessionHarness {
  private:
   Session make_session() {
     Clock clock{[this] { return now_us_; }, [] { return std::int64_t{1'700'000'000'000'000}; }};
-    return Session(config_, *policy_, interception_, clock, 7, client_address_, hook_, live_events_);
+    return Session(config_, *policy_, interception_, clock, 7, client_address_, SessionOptions{hook_, live_events_, {}, false});
   }
 
   void collect() {

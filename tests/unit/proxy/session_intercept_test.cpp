@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "core/proxy/host_policy.hpp"
+#include "core/proxy/replay_request.hpp"
 #include "core/tls/contexts.hpp"
 #include "session_harness.hpp"
 #include "tests/unit/tls/self_signed.hpp"
@@ -267,6 +268,69 @@ TEST_F(SessionIntercept, ServerFirstProtocolIsRelayedBlind) {
   EXPECT_EQ(h.take_client_bytes(), "SSH-2.0-OpenSSH_9.2\r\n");
   h.client("SSH-2.0-client\r\n");
   EXPECT_EQ(h.take_upstream_bytes(), "SSH-2.0-client\r\n");
+}
+
+TEST_F(SessionIntercept, ReplayOfAnHttpsRequestOriginatesTlsWithoutClientTls) {
+  trust_origin();
+  flow::Flow original;
+  original.id = "3-1";
+  original.scheme = "https";
+  original.request = {"POST", "https://origin.test/submit?x=1", "HTTP/1.1", {}, {}};
+  original.request.headers.add("Host", "origin.test");
+  original.request.headers.add("Content-Type", "text/plain");
+  original.request.body.data = "hello";
+  original.request.body.size = 5;
+  auto plan = plan_replay(original);
+  ASSERT_TRUE(plan) << plan.error().message;
+  ASSERT_TRUE(plan->https);
+
+  interception_ = Interception{client_facing_.get(), origin_facing_.get(), &certificates_, false};
+  SessionOptions options;
+  options.replay_of = original.id;
+  options.replay_https = true;
+  Session replay(Config{}, *policy_, &interception_,
+                 Clock{[] { return std::int64_t{1}; }, [] { return std::int64_t{2}; }}, 9, "replay",
+                 std::move(options));
+  replay.handle(Started{});
+  replay.handle(DataReceived{kClientConnection, plan->client_bytes});
+  auto commands = replay.take_commands();
+  auto open = std::find_if(commands.begin(), commands.end(),
+                           [](auto& c) { return std::holds_alternative<OpenConnection>(c); });
+  ASSERT_NE(open, commands.end());
+  EXPECT_EQ(std::get<OpenConnection>(*open).host, "origin.test");
+  EXPECT_EQ(std::get<OpenConnection>(*open).port, 443);
+  const ConnectionId upstream = std::get<OpenConnection>(*open).connection;
+  replay.handle(Connected{upstream, UpstreamInfo{"127.0.0.1:443", false, 0.1, 0.2}});
+
+  origin_.emplace(std::move(*Endpoint::server(client_facing_.get(), origin_identity_.cert.get(),
+                                              origin_identity_.key.get())));
+  std::string to_client;
+  std::vector<flow::Flow> flows;
+  auto drain = [&] {
+    for (auto& c : replay.take_commands()) {
+      if (auto* send = std::get_if<SendBytes>(&c)) {
+        if (send->connection == upstream) origin_->receive(send->bytes);
+        if (send->connection == kClientConnection) to_client += send->bytes;
+      }
+      if (auto* record = std::get_if<RecordFlow>(&c)) flows.push_back(record->flow);
+    }
+    std::string back = origin_->take_ciphertext();
+    if (!back.empty()) replay.handle(DataReceived{upstream, back});
+    return !back.empty();
+  };
+  for (int i = 0; i < 10 && drain();) ++i;
+  EXPECT_EQ(origin_->take_plaintext(),
+            "POST /submit?x=1 HTTP/1.1\r\nHost: origin.test\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nhello");
+  origin_->send("HTTP/1.1 201 Created\r\nContent-Length: 4\r\n\r\ndone");
+  for (int i = 0; i < 10 && drain();) ++i;
+  EXPECT_TRUE(certificates_.names.empty()) << "a replay mints no leaf";
+  ASSERT_EQ(flows.size(), 1u);
+  EXPECT_EQ(flows[0].replay_of, "3-1");
+  EXPECT_EQ(flows[0].scheme, "https");
+  EXPECT_EQ(flows[0].request.url, "https://origin.test/submit?x=1");
+  EXPECT_EQ(flows[0].response->status, 201);
+  EXPECT_EQ(flows[0].tls->upstream_verify, "ok");
+  EXPECT_NE(to_client.find("201 Created"), std::string::npos);
 }
 
 }  // namespace
