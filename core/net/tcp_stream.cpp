@@ -7,6 +7,13 @@ namespace flowscope::net {
 namespace {
 TcpStream* self(void* data) { return static_cast<TcpStream*>(data); }
 
+// Reads land in one buffer per thread: handlers copy what they keep, so a read
+// never allocates.
+void alloc_read_buffer(uv_handle_t*, std::size_t, uv_buf_t* buf) {
+  static thread_local char buffer[64 * 1024];
+  *buf = uv_buf_init(buffer, sizeof buffer);
+}
+
 // A uv_write whose bytes live until its callback. `pieces` holds the strings the
 // caller moved in; the bufs point past what uv_try_write already sent.
 struct QueuedWrite {
