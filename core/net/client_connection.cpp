@@ -10,7 +10,6 @@ namespace flowscope::net {
 
 namespace {
 ClientConnection* self(void* data) { return static_cast<ClientConnection*>(data); }
-uv_stream_t* stream(uv_tcp_t* tcp) { return reinterpret_cast<uv_stream_t*>(tcp); }
 uv_handle_t* handle(void* h) { return reinterpret_cast<uv_handle_t*>(h); }
 template <class... Ts>
 struct Overloaded : Ts... {
@@ -18,34 +17,51 @@ struct Overloaded : Ts... {
 };
 }  // namespace
 
-ClientConnection::ClientConnection(Worker& worker) : worker_(worker) {
-  uv_tcp_init(worker_.loop(), &tcp_);
-  tcp_.data = this;
+ClientConnection::ClientConnection(Worker& worker, bool with_socket)
+    : worker_(worker), client_(with_socket ? TcpStream::open(worker.loop(), this) : nullptr) {
   for (auto& timer : timers_) {
     uv_timer_init(worker_.loop(), &timer);
     timer.data = this;
   }
   uv_timer_init(worker_.loop(), &linger_);
   linger_.data = this;
-  refs_ = 2 + static_cast<int>(timers_.size());  // one per handle, released by its close callback
+  refs_ = 1 + static_cast<int>(timers_.size());  // one per timer, released by its close callback
   worker_.add(this);
 }
 
 ClientConnection::~ClientConnection() { worker_.remove(this); }
 
 void ClientConnection::accept(Worker& worker, uv_stream_t* server) {
-  auto* c = new ClientConnection(worker);
-  if (uv_accept(server, stream(&c->tcp_)) != 0) {
+  auto* c = new ClientConnection(worker, /*with_socket=*/true);
+  if (c->client_->accept(server) != 0) {
     c->closing_ = true;
     c->close_handles();
     return;
   }
-  uv_tcp_nodelay(&c->tcp_, 1);
   c->session_.emplace(worker.config(), worker.policy(), worker.interception(), proxy::Clock::system(),
-                      worker.next_connection_id(), peer_address(&c->tcp_),
+                      worker.next_connection_id(), c->client_->peer_address(),
                       proxy::SessionOptions{worker.hook(), worker.live_events(), {}, false});
   c->session_->handle(proxy::Started{});
   c->run_commands();
+}
+
+void ClientConnection::replay(Worker& worker, std::string client_bytes, proxy::SessionOptions options,
+                              std::function<void(flow::Flow)> done) {
+  auto* c = new ClientConnection(worker, /*with_socket=*/false);
+  c->replay_done_ = std::move(done);
+  options.hook = worker.hook();
+  options.live_events = worker.live_events();
+  c->session_.emplace(worker.config(), worker.policy(), worker.interception(), proxy::Clock::system(),
+                      worker.next_connection_id(), "replay", std::move(options));
+  c->session_->handle(proxy::Started{});
+  c->session_->handle(proxy::DataReceived{proxy::kClientConnection, client_bytes});
+  c->run_commands();
+}
+
+void ClientConnection::report_replay(flow::Flow flow) {
+  if (!replay_done_) return;
+  auto done = std::exchange(replay_done_, {});
+  done(std::move(flow));
 }
 
 // ------------------------------------------------------------------ commands
@@ -78,7 +94,7 @@ void ClientConnection::execute(proxy::Command& command) {
             flush_writes();
             if (shut.connection != proxy::kClientConnection) {
               if (upstream_ != nullptr && shut.connection == upstream_id_) upstream_->shutdown_write();
-            } else if (!client_shut_down_ && !closing_) {
+            } else if (client_ && !client_->write_shut() && !closing_) {
               start_client_shutdown();
             }
           },
@@ -94,7 +110,10 @@ void ClientConnection::execute(proxy::Command& command) {
             uv_timer_start(&timers_[static_cast<std::size_t>(start.kind)], &ClientConnection::on_timer, start.ms, 0);
           },
           [&](proxy::StopTimer& stop) { uv_timer_stop(&timers_[static_cast<std::size_t>(stop.kind)]); },
-          [&](proxy::RecordFlow& record) { worker_.sink().on_flow(record.flow); },
+          [&](proxy::RecordFlow& record) {
+            worker_.sink().on_flow(record.flow);
+            if (replay_done_) report_replay(std::move(record.flow));
+          },
           [&](proxy::LiveFlow& live) { worker_.sink().on_flow_event(live.event); },
       },
       command);
@@ -141,57 +160,47 @@ void ClientConnection::flush_writes() {
 }
 
 void ClientConnection::write_client(std::vector<std::string> pieces) {
-  if (handles_closed_ || client_shut_down_) return;
+  if (!client_ || client_->write_shut()) return;
   // On failure the read side reports the broken connection.
-  if (start_write(stream(&tcp_), std::move(pieces), this, &ClientConnection::on_write) == 0) ++refs_;
+  client_->write(std::move(pieces));
 }
 
-void ClientConnection::on_write(uv_write_t* req, int status) {
-  auto* w = static_cast<WriteRequest*>(req->data);
-  ClientConnection* c = self(w->owner);
-  delete w;
-  if (!c->closing_ && status == 0) {
-    c->update_flow_control();
-  } else if (!c->closing_ && status != UV_ECANCELED) {
-    c->session_->handle(proxy::ConnectionError{proxy::kClientConnection, uv_message(status)});
-    c->run_commands();
+void ClientConnection::on_stream_written(int status) {
+  if (closing_) return;
+  if (status == 0) {
+    update_flow_control();
+  } else {
+    session_->handle(proxy::ConnectionError{proxy::kClientConnection, uv_message(status)});
+    run_commands();
   }
-  c->release_ref();
 }
 
 // ----------------------------------------------------------------- reading
 
-void ClientConnection::on_read(uv_stream_t* s, ssize_t nread, const uv_buf_t* buf) {
-  ClientConnection* c = self(s->data);
-  if (c->closing_) {
-    // Lingering: discard what the client still sends until it closes, so that
-    // closing does not turn into a reset that destroys our last response.
-    if (nread < 0) {
-      c->client_eof_ = true;
-      if (!c->shutdown_in_flight_) c->close_handles();
-    }
+void ClientConnection::on_stream_data(std::string_view data) {
+  // Lingering: discard what the client still sends until it closes, so that
+  // closing does not turn into a reset that destroys our last response.
+  if (closing_) return;
+  session_->handle(proxy::DataReceived{proxy::kClientConnection, data});
+  run_commands();
+}
+
+void ClientConnection::on_stream_end(int status) {
+  if (closing_) {
+    if (!client_->shutdown_pending()) close_handles();  // else on_stream_shutdown closes
     return;
   }
-  if (nread > 0) {
-    c->session_->handle(
-        proxy::DataReceived{proxy::kClientConnection, std::string_view(buf->base, static_cast<std::size_t>(nread))});
-  } else if (nread == UV_EOF) {
-    c->client_eof_ = true;
-    uv_read_stop(s);
-    c->reading_ = false;
-    c->session_->handle(proxy::EofReceived{proxy::kClientConnection});
-  } else if (nread < 0) {
-    c->client_eof_ = true;
-    uv_read_stop(s);
-    c->reading_ = false;
-    c->session_->handle(proxy::ConnectionError{proxy::kClientConnection, uv_message(static_cast<int>(nread))});
+  if (status == UV_EOF) {
+    session_->handle(proxy::EofReceived{proxy::kClientConnection});
+  } else {
+    session_->handle(proxy::ConnectionError{proxy::kClientConnection, uv_message(status)});
   }
-  c->run_commands();
+  run_commands();
 }
 
 void ClientConnection::update_flow_control() {
   if (closing_ || handles_closed_) return;
-  const std::size_t client_queue = uv_stream_get_write_queue_size(stream(&tcp_));
+  const std::size_t client_queue = client_ ? client_->write_queue_size() : 0;
   const std::size_t upstream_queue = upstream_ != nullptr ? upstream_->write_queue_size() : 0;
 
   if (upstream_queue > kHighWater) client_paused_by_upstream_ = true;
@@ -199,15 +208,7 @@ void ClientConnection::update_flow_control() {
   if (client_queue > kHighWater) upstream_paused_by_client_ = true;
   if (client_queue < kLowWater) upstream_paused_by_client_ = false;
 
-  const bool want_client = !client_eof_ && !client_paused_by_upstream_ && session_->wants_client_reads();
-  if (want_client != reading_) {
-    reading_ = want_client;
-    if (want_client) {
-      uv_read_start(stream(&tcp_), &alloc_read_buffer, &ClientConnection::on_read);
-    } else {
-      uv_read_stop(stream(&tcp_));
-    }
-  }
+  if (client_) client_->set_reading(!client_paused_by_upstream_ && session_->wants_client_reads());
   if (upstream_ != nullptr) upstream_->set_reading(!upstream_paused_by_client_);
 }
 
@@ -275,38 +276,31 @@ void ClientConnection::force_close() {
   close_handles();
 }
 
-void ClientConnection::start_client_shutdown() {
-  client_shut_down_ = true;
-  shutdown_req_.data = this;
-  if (uv_shutdown(&shutdown_req_, stream(&tcp_), &ClientConnection::on_shutdown_done) == 0) {
-    shutdown_in_flight_ = true;
-    ++refs_;
-  }
-}
+void ClientConnection::start_client_shutdown() { client_->shutdown_write(); }
 
 void ClientConnection::begin_close() {
   if (closing_) return;
   closing_ = true;
   release_upstream(false);
   for (auto& timer : timers_) uv_timer_stop(&timer);
+  if (!client_) {
+    close_handles();  // a replay: there is no client to linger for
+    return;
+  }
   // Queued writes go out first (uv_shutdown waits for them), then our FIN.
-  if (!client_shut_down_) start_client_shutdown();
-  if (client_eof_) {
-    if (!shutdown_in_flight_) close_handles();
-    return;  // otherwise on_shutdown_done closes
+  if (!client_->write_shut()) start_client_shutdown();
+  if (client_->read_ended()) {
+    if (!client_->shutdown_pending()) close_handles();
+    return;  // otherwise on_stream_shutdown closes
   }
   // Linger: read and discard until the client closes too, so that unread request
   // bytes do not turn our close into a reset that destroys the last response.
-  if (!reading_) uv_read_start(stream(&tcp_), &alloc_read_buffer, &ClientConnection::on_read);
-  reading_ = true;
+  client_->set_reading(true);
   uv_timer_start(&linger_, &ClientConnection::on_linger_expired, kLingerMs, 0);
 }
 
-void ClientConnection::on_shutdown_done(uv_shutdown_t* req, int status) {
-  ClientConnection* c = self(req->data);
-  c->shutdown_in_flight_ = false;
-  if (c->closing_ && (c->client_eof_ || status != 0)) c->close_handles();
-  c->release_ref();
+void ClientConnection::on_stream_shutdown(int status) {
+  if (closing_ && (client_->read_ended() || status != 0)) close_handles();
 }
 
 void ClientConnection::on_linger_expired(uv_timer_t* timer) { self(timer->data)->close_handles(); }
@@ -315,8 +309,11 @@ void ClientConnection::close_handles() {
   if (handles_closed_) return;
   handles_closed_ = true;
   closing_ = true;
+  flow::Flow unfinished;
+  unfinished.error = "the replay ended without recording a flow";
+  report_replay(std::move(unfinished));
   auto on_closed = [](uv_handle_t* h) { self(h->data)->release_ref(); };
-  uv_close(handle(&tcp_), on_closed);
+  client_.reset();  // closes the socket; the stream frees itself in its close callback
   for (auto& timer : timers_) uv_close(handle(&timer), on_closed);
   uv_close(handle(&linger_), on_closed);
 }

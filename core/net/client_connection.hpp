@@ -4,14 +4,17 @@
 // sides (stop reading one side while the other's write queue is above kHighWater,
 // resume below half of it).
 //
-// Lifetime: created on accept, deleted by itself when every handle it owns has
-// been closed. Callbacks after close() find closing_ set and do nothing.
+// Lifetime: created on accept, deleted by itself when its timer handles have been
+// closed. The client socket is a TcpStream, which frees itself and never calls back
+// once closed; timer callbacks after close find closing_ set and do nothing.
 #include <uv.h>
 
 #include <array>
+#include <functional>
 #include <optional>
 #include <string>
 
+#include "core/net/tcp_stream.hpp"
 #include "core/net/upstream.hpp"
 #include "core/proxy/session.hpp"
 
@@ -19,13 +22,18 @@ namespace flowscope::net {
 
 class Worker;
 
-class ClientConnection : public UpstreamListener {
+class ClientConnection : public UpstreamListener, private TcpStream::Handler {
  public:
   static constexpr std::size_t kHighWater = 256 * 1024;
   static constexpr std::size_t kLowWater = kHighWater / 2;
   static constexpr std::uint64_t kLingerMs = 2000;
 
   static void accept(Worker& worker, uv_stream_t* server);
+  // A connection with no client socket: the session is fed `client_bytes` as if a
+  // client had sent them, what it answers the client is dropped, and `done` gets the
+  // first flow it records (the replay) or one with the error that ended it.
+  static void replay(Worker& worker, std::string client_bytes, proxy::SessionOptions options,
+                     std::function<void(flow::Flow)> done);
   void shutdown();     // graceful: the session finishes what is in flight
   void force_close();  // the grace period is over
 
@@ -37,7 +45,14 @@ class ClientConnection : public UpstreamListener {
   void on_upstream_drained(Upstream& upstream) override;
 
  private:
-  explicit ClientConnection(Worker& worker);
+  // The client socket.
+  void on_stream_data(std::string_view data) override;
+  void on_stream_end(int status) override;
+  void on_stream_written(int status) override;
+  void on_stream_shutdown(int status) override;
+
+  ClientConnection(Worker& worker, bool with_socket);
+  void report_replay(flow::Flow flow);
   ~ClientConnection() override;
 
   void run_commands();
@@ -53,32 +68,25 @@ class ClientConnection : public UpstreamListener {
   void update_flow_control();
   void release_ref();
 
-  static void on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf);
-  static void on_write(uv_write_t* req, int status);
-  static void on_shutdown_done(uv_shutdown_t* req, int status);
   static void on_timer(uv_timer_t* timer);
   static void on_linger_expired(uv_timer_t* timer);
 
   Worker& worker_;
   std::optional<proxy::Session> session_;  // built once the peer address is known
-  uv_tcp_t tcp_{};
+  TcpStreamPtr client_;  // null once closed, and for a replay
+  std::function<void(flow::Flow)> replay_done_;  // a replay not yet reported
   std::array<uv_timer_t, 3> timers_{};  // indexed by proxy::TimerKind
   uv_timer_t linger_{};
-  uv_shutdown_t shutdown_req_{};
   Upstream* upstream_ = nullptr;
   proxy::ConnectionId upstream_id_ = 0;  // the session's id for upstream_
   std::vector<std::string> client_out_;    // gathered SendBytes, one writev per batch
   std::vector<std::string> upstream_out_;
 
-  bool reading_ = false;
-  bool client_eof_ = false;
-  bool client_shut_down_ = false;
-  bool shutdown_in_flight_ = false;
   bool closing_ = false;       // the session is over; lingering until the client is done
   bool handles_closed_ = false;
   bool client_paused_by_upstream_ = false;
   bool upstream_paused_by_client_ = false;
-  int refs_ = 0;
+  int refs_ = 0;  // timer handles whose close callback has not run
 };
 
 }  // namespace flowscope::net

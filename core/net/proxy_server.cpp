@@ -7,9 +7,11 @@
 #include <thread>
 #include <vector>
 
+#include "core/net/client_connection.hpp"
 #include "core/net/uv_util.hpp"
 #include "core/net/worker.hpp"
 #include "core/proxy/host_policy.hpp"
+#include "core/proxy/replay_request.hpp"
 #include "core/tls/contexts.hpp"
 
 namespace flowscope::net {
@@ -96,6 +98,25 @@ class ProxyServerImpl final : public ProxyServer {
     stopped_.notify_all();
   }
 
+  Result<void> replay(const flow::Flow& original, std::function<void(flow::Flow)> done) override {
+    auto plan = proxy::plan_replay(original);
+    if (!plan) return std::unexpected(plan.error());
+    if (plan->https && !certificates_) {
+      return fail("replaying " + original.request.url +
+                  " needs the TLS setup of interception: start flowscope without --no-intercept");
+    }
+    proxy::SessionOptions options;
+    options.replay_of = original.id;
+    options.replay_https = plan->https;
+    Worker& worker = *workers_[next_worker_++ % workers_.size()];
+    const bool posted = worker.post(
+        [&worker, bytes = std::move(plan->client_bytes), options = std::move(options), done = std::move(done)]() mutable {
+          ClientConnection::replay(worker, std::move(bytes), std::move(options), std::move(done));
+        });
+    if (!posted) return fail("flowscope is shutting down: the replay of " + original.id + " was not sent");
+    return {};
+  }
+
   void wait() override {
     std::unique_lock lock(mutex_);
     stopped_.wait(lock, [&] { return state_ == State::kStopped; });
@@ -114,6 +135,7 @@ class ProxyServerImpl final : public ProxyServer {
   proxy::Interception interception_;
   std::atomic<std::uint64_t> connection_ids_{0};
   std::vector<std::unique_ptr<Worker>> workers_;
+  std::atomic<std::size_t> next_worker_{0};  // replays go round the workers
   std::uint16_t port_ = 0;
   std::mutex mutex_;
   std::condition_variable stopped_;

@@ -2,6 +2,7 @@
 // The running proxy: N worker threads, each with its own libuv loop and its own
 // SO_REUSEPORT listener on the same address.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -35,6 +36,13 @@ class ProxyServer {
   virtual void shutdown() = 0;
   // Blocks until shutdown() has finished (from any thread).
   virtual void wait() = 0;
+
+  // From any thread: sends `original`'s request again, through the same path as
+  // live traffic (hooks, upstream proxy, pool, TLS with verification), on one of the
+  // worker loops. The new flow goes to the sinks with replay_of = original.id, and
+  // `done` gets it on that worker's thread (with `error` set if it failed there).
+  // An error here (nothing sent) says why the flow cannot be replayed.
+  virtual Result<void> replay(const flow::Flow& original, std::function<void(flow::Flow)> done) = 0;
 };
 
 }  // namespace flowscope::net

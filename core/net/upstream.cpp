@@ -92,50 +92,35 @@ void Upstream::try_next_address() {
   const sockaddr_storage& addr = addresses_[next_address_++];
   resolved_ns_ = uv_hrtime();
   server_address_ = format_address(reinterpret_cast<const sockaddr*>(&addr));
-  uv_tcp_init(loop_, &tcp_);
-  tcp_.data = this;
-  tcp_open_ = true;
-  ++refs_;
-  uv_tcp_nodelay(&tcp_, 1);
-  connect_req_.data = this;
-  int rc = uv_tcp_connect(&connect_req_, &tcp_, reinterpret_cast<const sockaddr*>(&addr), &Upstream::on_connect);
+  // Each attempt gets a fresh stream; resetting closes the failed one, which frees itself.
+  stream_ = TcpStream::open(loop_, this);
+  int rc = stream_->connect(reinterpret_cast<const sockaddr*>(&addr));
   if (rc != 0) {
     last_error_ = server_address_ + ": " + uv_message(rc);
     fail(rc == UV_ECONNREFUSED ? proxy::UpstreamFailureKind::kRefused : proxy::UpstreamFailureKind::kOther,
          last_error_);
-    return;
   }
-  ++refs_;
 }
 
-void Upstream::on_connect(uv_connect_t* req, int status) {
-  Upstream* u = self(req->data);
-  if (!u->closing_) {
-    if (status == 0) {
-      u->connected_ = true;
-      uv_timer_stop(&u->timer_);
-      proxy::UpstreamInfo info;
-      info.server_address = u->server_address_;
-      info.dns_ms = u->dns_ms_;
-      info.connect_ms = ms_since(u->resolved_ns_);
-      if (u->listener_) u->listener_->on_upstream_connected(*u, info);
+void Upstream::on_stream_connected(int status) {
+  if (closing_) return;
+  if (status == 0) {
+    connected_ = true;
+    uv_timer_stop(&timer_);
+    proxy::UpstreamInfo info;
+    info.server_address = server_address_;
+    info.dns_ms = dns_ms_;
+    info.connect_ms = ms_since(resolved_ns_);
+    if (listener_) listener_->on_upstream_connected(*this, info);
+  } else {
+    last_error_ = server_address_ + ": " + uv_message(status);
+    if (next_address_ < addresses_.size()) {
+      try_next_address();
     } else {
-      u->last_error_ = u->server_address_ + ": " + uv_message(status);
-      if (u->next_address_ < u->addresses_.size()) {
-        // The next attempt needs a fresh handle, which exists only after this one's close callback.
-        u->tcp_open_ = false;
-        uv_close(reinterpret_cast<uv_handle_t*>(&u->tcp_), [](uv_handle_t* h) {
-          Upstream* up = self(h->data);
-          if (!up->closing_) up->try_next_address();
-          up->release_ref();
-        });
-      } else {
-        u->fail(status == UV_ECONNREFUSED ? proxy::UpstreamFailureKind::kRefused : proxy::UpstreamFailureKind::kOther,
-                u->last_error_);
-      }
+      fail(status == UV_ECONNREFUSED ? proxy::UpstreamFailureKind::kRefused : proxy::UpstreamFailureKind::kOther,
+           last_error_);
     }
   }
-  u->release_ref();
 }
 
 void Upstream::fail(proxy::UpstreamFailureKind kind, std::string message) {
@@ -151,70 +136,43 @@ void Upstream::on_timeout(uv_timer_t* timer) {
   u->fail(proxy::UpstreamFailureKind::kTimeout, "timed out after " + std::to_string(u->timeout_ms_) + " ms");
 }
 
-void Upstream::on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf) {
-  Upstream* u = self(stream->data);
-  if (u->closing_ || u->listener_ == nullptr) return;
-  if (nread > 0) {
-    u->listener_->on_upstream_data(*u, std::string_view(buf->base, static_cast<std::size_t>(nread)));
-  } else if (nread == UV_EOF) {
-    u->set_reading(false);
-    u->eof_ = true;
-    u->listener_->on_upstream_eof(*u);
-  } else if (nread < 0) {
-    u->set_reading(false);
-    u->eof_ = true;
-    u->listener_->on_upstream_error(*u, uv_message(static_cast<int>(nread)));
+void Upstream::on_stream_data(std::string_view data) {
+  if (listener_) listener_->on_upstream_data(*this, data);
+}
+
+void Upstream::on_stream_end(int status) {
+  if (listener_ == nullptr) return;
+  if (status == UV_EOF) {
+    listener_->on_upstream_eof(*this);
+  } else {
+    listener_->on_upstream_error(*this, uv_message(status));
   }
 }
 
 void Upstream::set_reading(bool reading) {
-  // After EOF the socket stays readable forever: reading again would spin the loop.
-  if (!connected_ || closing_ || eof_ || reading == reading_) return;
-  reading_ = reading;
-  auto* stream = reinterpret_cast<uv_stream_t*>(&tcp_);
-  if (reading) {
-    uv_read_start(stream, &alloc_read_buffer, &Upstream::on_read);
-  } else {
-    uv_read_stop(stream);
-  }
+  if (connected_ && !closing_) stream_->set_reading(reading);
 }
 
 void Upstream::write(std::vector<std::string> pieces) {
-  if (closing_ || !connected_ || shut_down_ || pieces.empty()) return;
-  int rc = start_write(reinterpret_cast<uv_stream_t*>(&tcp_), std::move(pieces), this, &Upstream::on_write);
-  if (rc != 0) {
-    if (listener_) listener_->on_upstream_error(*this, uv_message(rc));
-    return;
-  }
-  ++refs_;
+  if (closing_ || !connected_ || stream_->write_shut() || pieces.empty()) return;
+  int rc = stream_->write(std::move(pieces));
+  if (rc != 0 && listener_) listener_->on_upstream_error(*this, uv_message(rc));
 }
 
-void Upstream::on_write(uv_write_t* req, int status) {
-  auto* w = static_cast<WriteRequest*>(req->data);
-  Upstream* u = self(w->owner);
-  delete w;
-  if (!u->closing_ && u->listener_) {
-    if (status != 0 && status != UV_ECANCELED) {
-      u->listener_->on_upstream_error(*u, uv_message(status));
-    } else if (status == 0) {
-      u->listener_->on_upstream_drained(*u);
-    }
+void Upstream::on_stream_written(int status) {
+  if (listener_ == nullptr) return;
+  if (status == 0) {
+    listener_->on_upstream_drained(*this);
+  } else {
+    listener_->on_upstream_error(*this, uv_message(status));
   }
-  u->release_ref();
 }
 
-std::size_t Upstream::write_queue_size() const {
-  return connected_ ? uv_stream_get_write_queue_size(reinterpret_cast<const uv_stream_t*>(&tcp_)) : 0;
-}
+std::size_t Upstream::write_queue_size() const { return connected_ ? stream_->write_queue_size() : 0; }
 
 void Upstream::shutdown_write() {
-  if (closing_ || !connected_ || shut_down_) return;
-  shut_down_ = true;
-  shutdown_req_.data = this;
-  if (uv_shutdown(&shutdown_req_, reinterpret_cast<uv_stream_t*>(&tcp_), &Upstream::on_shutdown) == 0) ++refs_;
+  if (!closing_ && connected_) stream_->shutdown_write();
 }
-
-void Upstream::on_shutdown(uv_shutdown_t* req, int) { self(req->data)->release_ref(); }
 
 void Upstream::close() {
   if (closing_) return;
@@ -222,10 +180,7 @@ void Upstream::close() {
   listener_ = nullptr;
   if (resolving_) uv_cancel(reinterpret_cast<uv_req_t*>(&resolve_req_));
   uv_close(reinterpret_cast<uv_handle_t*>(&timer_), [](uv_handle_t* h) { self(h->data)->release_ref(); });
-  if (tcp_open_) {
-    tcp_open_ = false;
-    uv_close(reinterpret_cast<uv_handle_t*>(&tcp_), [](uv_handle_t* h) { self(h->data)->release_ref(); });
-  }
+  stream_.reset();
 }
 
 void Upstream::release_ref() {

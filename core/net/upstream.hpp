@@ -2,9 +2,12 @@
 // One TCP connection to an origin (or to the next proxy): name override, async
 // DNS, connect with a timeout across all resolved addresses, then reads and writes.
 //
+// Socket I/O is a TcpStream's (one per connect attempt); this class keeps what is
+// particular to the origin side: the address list, the timeout and the listener.
+//
 // Lifetime: created with `new`, destroyed only by itself once close() was called
-// and every libuv callback it waits for has run (handles closed, getaddrinfo
-// finished). After close() its listener is never called again.
+// and every libuv callback it waits for has run (timer closed, getaddrinfo
+// finished; the stream frees itself). After close() its listener is never called again.
 #include <uv.h>
 
 #include <cstdint>
@@ -12,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/net/tcp_stream.hpp"
 #include "core/proxy/events.hpp"
 #include "core/proxy/config.hpp"
 
@@ -31,7 +35,7 @@ class UpstreamListener {
   virtual void on_upstream_drained(Upstream& upstream) = 0;
 };
 
-class Upstream {
+class Upstream : private TcpStream::Handler {
  public:
   static Upstream* create(uv_loop_t* loop, std::string host, std::uint16_t port);
 
@@ -50,7 +54,12 @@ class Upstream {
 
  private:
   Upstream(uv_loop_t* loop, std::string host, std::uint16_t port);
-  ~Upstream() = default;
+  ~Upstream() override = default;
+
+  void on_stream_connected(int status) override;
+  void on_stream_data(std::string_view data) override;
+  void on_stream_end(int status) override;
+  void on_stream_written(int status) override;
 
   void resolve();
   void try_next_address();
@@ -58,10 +67,6 @@ class Upstream {
   void release_ref();
 
   static void on_resolved(uv_getaddrinfo_t* req, int status, addrinfo* result);
-  static void on_connect(uv_connect_t* req, int status);
-  static void on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf);
-  static void on_write(uv_write_t* req, int status);
-  static void on_shutdown(uv_shutdown_t* req, int status);
   static void on_timeout(uv_timer_t* timer);
 
   uv_loop_t* loop_;
@@ -69,19 +74,13 @@ class Upstream {
   std::uint16_t port_;
   UpstreamListener* listener_ = nullptr;
 
-  uv_tcp_t tcp_{};
+  TcpStreamPtr stream_;  // the current attempt, then the connection; null after close()
   uv_timer_t timer_{};
   uv_getaddrinfo_t resolve_req_{};
-  uv_connect_t connect_req_{};
-  uv_shutdown_t shutdown_req_{};
-  bool tcp_open_ = false;
   bool resolving_ = false;
   bool connected_ = false;
-  bool reading_ = false;
-  bool shut_down_ = false;
-  bool eof_ = false;  // the peer closed (or the read failed): never read again
   bool closing_ = false;
-  int refs_ = 0;  // outstanding libuv callbacks that still reference this object
+  int refs_ = 0;  // the timer handle and a pending getaddrinfo
 
   std::vector<sockaddr_storage> addresses_;
   std::size_t next_address_ = 0;

@@ -28,22 +28,6 @@ std::string peer_address(const uv_tcp_t* tcp) {
 
 std::string uv_message(int status) { return std::string(uv_strerror(status)); }
 
-void alloc_read_buffer(uv_handle_t*, std::size_t, uv_buf_t* buf) {
-  static thread_local char buffer[64 * 1024];
-  *buf = uv_buf_init(buffer, sizeof buffer);
-}
-
-int start_write(uv_stream_t* stream, std::vector<std::string> pieces, void* owner, uv_write_cb done) {
-  auto* w = new WriteRequest{{}, std::move(pieces), owner};
-  w->req.data = w;
-  std::vector<uv_buf_t> bufs;
-  bufs.reserve(w->pieces.size());
-  for (auto& piece : w->pieces) bufs.push_back(uv_buf_init(piece.data(), static_cast<unsigned>(piece.size())));
-  int rc = uv_write(&w->req, stream, bufs.data(), static_cast<unsigned>(bufs.size()), done);
-  if (rc != 0) delete w;
-  return rc;
-}
-
 bool parse_ip_literal(const std::string& host, std::uint16_t port, sockaddr_storage* out) {
   *out = sockaddr_storage{};
   if (uv_ip4_addr(host.c_str(), port, reinterpret_cast<sockaddr_in*>(out)) == 0) return true;

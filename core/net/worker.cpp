@@ -73,6 +73,16 @@ void Worker::request_shutdown() {
   if (!shutdown_requested_.exchange(true)) uv_async_send(&wake_);
 }
 
+bool Worker::post(std::function<void()> task) {
+  {
+    std::lock_guard lock(tasks_mutex_);
+    if (!accepting_tasks_) return false;
+    tasks_.push_back(std::move(task));
+  }
+  uv_async_send(&wake_);
+  return true;
+}
+
 void Worker::join() {
   if (thread_.joinable()) thread_.join();
 }
@@ -85,6 +95,14 @@ void Worker::on_connection(uv_stream_t* server, int status) {
 
 void Worker::on_wake(uv_async_t* async) {
   Worker* w = self(async->data);
+  std::vector<std::function<void()>> tasks;
+  {
+    std::lock_guard lock(w->tasks_mutex_);
+    tasks.swap(w->tasks_);
+    if (w->shutdown_requested_) w->accepting_tasks_ = false;
+  }
+  // Posted before the shutdown request: run now, so each drains with the rest.
+  for (auto& task : tasks) task();
   if (!w->shutdown_requested_ || w->draining_) return;
   w->draining_ = true;
   if (w->listening_) {

@@ -5,6 +5,9 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
+#include <mutex>
+#include <vector>
 #include <string>
 #include <thread>
 #include <unordered_set>
@@ -34,6 +37,9 @@ class Worker {
   void start();
   // From any thread: stop accepting, drain, then let the thread end.
   void request_shutdown();
+  // From any thread: run `task` on this worker's loop thread. False once the worker
+  // is draining (the task is dropped, not run).
+  bool post(std::function<void()> task);
   void join();
 
   // For ClientConnection, on the loop thread.
@@ -71,6 +77,9 @@ class Worker {
   bool draining_ = false;
   bool finished_ = false;
   std::atomic<bool> shutdown_requested_{false};
+  std::mutex tasks_mutex_;
+  std::vector<std::function<void()>> tasks_;  // posted, not yet run; under tasks_mutex_
+  bool accepting_tasks_ = true;               // under tasks_mutex_
   UpstreamPool pool_;
   std::unordered_set<ClientConnection*> connections_;
   std::thread thread_;
