@@ -90,7 +90,7 @@ void Session::send(Side to, std::string bytes) {
     flush_tls(to);
     return;
   }
-  emit(SendBytes{connection_of(to), std::move(bytes)});
+  emit_bytes(to, std::move(bytes));
 }
 
 // Bytes queued while the upstream was connecting; they are in the replay copy already.
@@ -167,7 +167,42 @@ void Session::on_start() { emit(StartTimer{TimerKind::kIdle, config_.idle_timeou
 
 // ---------------------------------------------------------------- client side
 
+// The only way bytes reach a socket: through the proxy's own TLS when the client
+// speaks TLS to the proxy (ProxyTls), as they are otherwise.
+void Session::emit_bytes(Side to, std::string bytes) {
+  if (to == Side::kClient && proxy_tls_) bytes = proxy_tls_->send(bytes);
+  if (!bytes.empty()) emit(SendBytes{connection_of(to), std::move(bytes)});
+}
+
 void Session::on_client_data(std::string_view data) {
+  if (state_ == State::kClosed) return;
+  if (!client_spoke_) {
+    client_spoke_ = true;
+    if (interception_ != nullptr && replay_of_.empty() && ProxyTls::starts_tls(data)) {
+      proxy_tls_.emplace(*interception_, config_.listen_host);
+      // The handshake is part of the request head's time: a client that stalls in it
+      // gets the header timeout, not an open connection forever.
+      emit(StopTimer{TimerKind::kIdle});
+      emit(StartTimer{TimerKind::kHeader, config_.header_timeout_ms});
+      header_timer_running_ = true;
+    }
+  }
+  if (!proxy_tls_) {
+    on_client_plaintext(data);
+    return;
+  }
+  std::string plaintext = proxy_tls_->receive(data);
+  if (std::string out = proxy_tls_->take_ciphertext(); !out.empty()) emit(SendBytes{kClientConnection, std::move(out)});
+  if (proxy_tls_->failed()) {
+    // Nothing was asked of the proxy yet, so there is no flow to record.
+    proxy_tls_.reset();
+    close_all();
+    return;
+  }
+  if (!plaintext.empty()) on_client_plaintext(plaintext);
+}
+
+void Session::on_client_plaintext(std::string_view data) {
   switch (state_) {
     case State::kClosed:
       return;
@@ -454,6 +489,11 @@ void Session::finish_request(const http::Headers& trailers) {
 
 void Session::on_client_eof() {
   if (state_ == State::kClosed) return;
+  if (proxy_tls_) {
+    std::string plaintext = proxy_tls_->receive_eof();
+    if (!plaintext.empty()) on_client_plaintext(plaintext);
+    if (state_ == State::kClosed) return;
+  }
   client_eof_ = true;
   if (state_ == State::kClientTls) {
     client_tls_->receive_eof();
@@ -1006,6 +1046,9 @@ void Session::close_all() {
   if (client_tls_ && client_tls_->state() == tls::EndpointState::kEstablished) {
     client_tls_->close();
     flush_tls(Side::kClient);
+  }
+  if (proxy_tls_) {
+    if (std::string notify = proxy_tls_->close(); !notify.empty()) emit(SendBytes{kClientConnection, std::move(notify)});
   }
   state_ = State::kClosed;
   emit(CloseConnection{kClientConnection, false});

@@ -32,6 +32,7 @@
 #include "core/proxy/events.hpp"
 #include "core/proxy/hooks.hpp"
 #include "core/proxy/http_stream.hpp"
+#include "core/proxy/proxy_tls.hpp"
 #include "core/proxy/interception.hpp"
 #include "core/proxy/rewrite.hpp"
 #include "core/tls/endpoint.hpp"
@@ -69,6 +70,7 @@ class Session {
 
   void on_start();
   void on_client_data(std::string_view data);
+  void on_client_plaintext(std::string_view data);  // below ProxyTls, if any
   void on_client_eof();
   void on_client_error(std::string_view message);
   void on_upstream_connected(const UpstreamInfo& info);
@@ -180,6 +182,7 @@ class Session {
   bool check_auth(const http::RequestHead& head);
 
   void send(Side to, std::string bytes);
+  void emit_bytes(Side to, std::string bytes);
   void open_upstream(std::string host, std::uint16_t port, bool allow_pooled);
   ConnectionId connection_of(Side side) const;
   void emit(Command command) { commands_.push_back(std::move(command)); }
@@ -211,6 +214,8 @@ class Session {
   bool header_timer_running_ = false;
   std::optional<Exchange> exchange_;
   std::optional<Inner> inner_;
+  bool client_spoke_ = false;            // the first client bytes decide about ProxyTls
+  std::optional<ProxyTls> proxy_tls_;   // the client speaks TLS to the proxy itself
   std::optional<tls::Endpoint> client_tls_;
   std::optional<tls::Endpoint> upstream_tls_;
   std::shared_ptr<const void> leaf_owner_;  // keeps the minted certificate alive

@@ -49,7 +49,7 @@ void Session::flush_tls(Side side) {
   std::optional<tls::Endpoint>& endpoint = side == Side::kClient ? client_tls_ : upstream_tls_;
   if (!endpoint) return;
   std::string out = endpoint->take_ciphertext();
-  if (!out.empty()) emit(SendBytes{connection_of(side), std::move(out)});
+  if (!out.empty()) emit_bytes(side, std::move(out));
 }
 
 void Session::after_connect_established() {

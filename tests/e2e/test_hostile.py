@@ -9,6 +9,7 @@ Run: python3 test_hostile.py --flowscope /path/to/flowscope [unittest args]
 
 import os
 import select
+import socket
 import sys
 import threading
 import time
@@ -103,15 +104,32 @@ class HostileTest(e2e.E2ETestCase):
         self.assertProxyStillServes()
 
     def test_garbage(self):
-        """Garbage bytes (binary, a TLS ClientHello, a bare word): 400, and others are still served."""
+        """Garbage bytes (binary, a bare word): 400, and others are still served."""
         garbage = [
             b"\x00\xff\xfe\x01garbage\x7f\r\n\r\n",
-            bytes.fromhex("160301020001000200030345") + b"\x00" * 64 + b"\r\n\r\n",
             b"HELLO\r\n\r\n",
         ]
         for g in garbage:
             with self.subTest(garbage=g[:16]):
                 self.assertRawError(self.send(g), 400)
+        self.assertProxyStillServes()
+
+    def test_broken_tls_to_the_proxy(self):
+        """A TLS record first means TLS to the proxy itself (an HTTPS proxy). A truncated ClientHello
+        followed by a half-close, or a handshake record that is no ClientHello, is closed without an
+        answer (there is no TLS to answer in), and others are still served."""
+        for g in (bytes.fromhex("160301020001000200030345") + b"\x00" * 64 + b"\r\n\r\n",
+                  b"\x16\x03\x01\x00\x05hello"):
+            with self.subTest(garbage=g[:16]):
+                s = e2e.connect(self.proxy.port)
+                try:
+                    s.sendall(g)
+                    s.shutdown(socket.SHUT_WR)
+                    closed, got = e2e.wait_closed(s)
+                finally:
+                    s.close()
+                self.assertTrue(closed, "the proxy must close a broken TLS start" + self.diag())
+                self.assertFalse(got.startswith(b"HTTP/"), "no plaintext answer to a TLS client: %r" % got[:40])
         self.assertProxyStillServes()
 
     # ---- CONNECT targets ---------------------------------------------------------------------

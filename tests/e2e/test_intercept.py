@@ -938,6 +938,50 @@ class CACliTest(InterceptCase):
 
 
 # --------------------------------------------------------------------------------------------
+# HTTPS proxy: the client speaks TLS to the proxy itself, on the same port
+
+
+class HttpsProxyTest(InterceptCase):
+    """curl --proxy https://…: the listener sees a ClientHello first, terminates it with a leaf for
+    the listen address, and runs the proxy inside: plain http:// requests and CONNECT with
+    interception (TLS inside TLS)."""
+
+    def https_proxy(self, proxy):
+        return "https://127.0.0.1:%d" % proxy.port
+
+    def test_http_url_through_an_https_proxy(self):
+        origin = self.start_origin()
+        proxy = self.start_intercepting_proxy()
+        url = origin.url("/over-tls-proxy")
+        r = curl("-v", "--proxy-cacert", self.ca_of(proxy), url, proxy=self.https_proxy(proxy))
+        self.assertCurlOK(r)
+        self.assertIn(b"/over-tls-proxy", r.body)
+        self.assertFlowLine(proxy, flow_re("GET", url, 200), r)
+        # The same port still serves plain proxy clients.
+        r = curl(url, proxy=proxy.url)
+        self.assertCurlOK(r)
+
+    def test_intercepted_https_inside_an_https_proxy(self):
+        origin = self.start_tls_origin()
+        proxy = self.start_intercepting_proxy()
+        url = origin.url("/nested", host="localhost")
+        r = curl("-v", "--proxy-cacert", self.ca_of(proxy), "--cacert", self.ca_of(proxy), url,
+                 proxy=self.https_proxy(proxy))
+        self.assertCurlOK(r, b"origin says hi: /nested")
+        self.assertIssuedByFlowscope(r)
+        self.assertFlowLine(proxy, flow_re("GET", url, 200), r)
+
+    def test_client_that_distrusts_the_proxy_certificate_is_closed(self):
+        proxy = self.start_intercepting_proxy()
+        r = curl("http://127.0.0.1:9/", proxy=self.https_proxy(proxy))
+        self.assertNotEqual(r.returncode, 0, "curl without our CA must refuse the proxy's certificate")
+        # The proxy is still there for the next client.
+        r = curl("--proxy-cacert", self.ca_of(proxy), "http://cert.flowscope/ca.pem", proxy=self.https_proxy(proxy))
+        self.assertCurlOK(r)
+        self.assertIn(b"BEGIN CERTIFICATE", r.body)
+
+
+# --------------------------------------------------------------------------------------------
 # Go's HTTP client (hey): it closes unfinished handshakes at exit and sends "host:port" as SNI
 
 
