@@ -288,7 +288,8 @@ TEST_F(SessionIntercept, ReplayOfAnHttpsRequestOriginatesTlsWithoutClientTls) {
   SessionOptions options;
   options.replay_of = original.id;
   options.replay_https = true;
-  Session replay(Config{}, *policy_, &interception_,
+  const Config config;  // the session keeps a reference: it must outlive it
+  Session replay(config, *policy_, &interception_,
                  Clock{[] { return std::int64_t{1}; }, [] { return std::int64_t{2}; }}, 9, "replay",
                  std::move(options));
   replay.handle(Started{});
