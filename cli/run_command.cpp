@@ -13,7 +13,7 @@ namespace flowscope::cli {
 
 namespace {
 
-int run(const ProxyOptions& options, bool quiet) {
+int run(const ProxyOptions& options, bool quiet, bool live) {
   // Workers inherit this mask, so SIGINT/SIGTERM reach only the sigwait below.
   sigset_t signals;
   sigemptyset(&signals);
@@ -22,7 +22,7 @@ int run(const ProxyOptions& options, bool quiet) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   auto sinks = std::make_shared<flow::TeeSink>();
-  if (!quiet) sinks->add(std::make_shared<flow::ConsoleSink>(stdout));
+  if (!quiet) sinks->add(std::make_shared<flow::ConsoleSink>(stdout, live));
   auto store = open_store(options);
   if (!store) {
     std::fprintf(stderr, "flowscope: %s\n", store.error().message.c_str());
@@ -51,10 +51,12 @@ int run(const ProxyOptions& options, bool quiet) {
 void add_run_command(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<ProxyOptions>();
   auto quiet = std::make_shared<bool>(false);
+  auto live = std::make_shared<bool>(false);
   CLI::App* run_app = app.add_subcommand("run", "Run the proxy in the foreground, printing one line per flow");
   add_proxy_options(*run_app, *options);
   run_app->add_flag("-q,--quiet", *quiet, "Do not print flows");
-  run_app->callback([options, quiet, &exit_code] { exit_code = run(*options, *quiet); });
+  run_app->add_flag("--live", *live, "Also print a line when each request starts, before it finishes");
+  run_app->callback([options, quiet, live, &exit_code] { exit_code = run(*options, *quiet, *live); });
 }
 
 }  // namespace flowscope::cli

@@ -29,8 +29,15 @@ std::string summary_line(const Flow& flow) {
   return line;
 }
 
-void ConsoleSink::on_flow(const Flow& flow) {
-  std::string line = summary_line(flow);
+void ConsoleSink::on_flow(const Flow& flow) { write_line(summary_line(flow)); }
+
+void ConsoleSink::on_flow_event(const FlowEvent& event) {
+  if (event.stage != FlowStage::kStarted) return;
+  const Flow& flow = event.flow;
+  write_line(flow.client_address + " " + flow.request.method + " " + flow.request.url + " …");
+}
+
+void ConsoleSink::write_line(std::string line) {
   line.push_back('\n');
   std::lock_guard lock(mutex_);
   std::fwrite(line.data(), 1, line.size(), out_);

@@ -1,6 +1,9 @@
 #pragma once
-// Prints one line per finished flow, like mitmdump does.
+// Prints one line per finished flow, like mitmdump does. With `live`, also a line
+// when a request starts ("… GET http://x/ …"), so a slow exchange is visible while
+// it runs.
 #include <cstdio>
+#include <string>
 #include <mutex>
 
 #include "core/flow/sink.hpp"
@@ -9,12 +12,17 @@ namespace flowscope::flow {
 
 class ConsoleSink : public FlowSink {
  public:
-  explicit ConsoleSink(std::FILE* out) : out_(out) {}
+  explicit ConsoleSink(std::FILE* out, bool live = false) : out_(out), live_(live) {}
   void on_flow(const Flow& flow) override;
+  bool wants_live_events() const override { return live_; }
+  void on_flow_event(const FlowEvent& event) override;
   void flush() override;
 
  private:
+  void write_line(std::string line);
+
   std::FILE* out_;
+  bool live_;
   std::mutex mutex_;
 };
 

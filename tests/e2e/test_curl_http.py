@@ -328,6 +328,30 @@ class CurlHttpTest(e2e.E2ETestCase):
         self.assertTrue(proxy.wait_for_stdout(lambda l: "/flow-line" in l),
                         "no stdout flow line mentions /flow-line%s" % self.diag())
 
+    def test_live_line_while_a_slow_response_is_in_flight(self):
+        """run --live: the request's line is printed while the origin still holds the response."""
+        release = threading.Event()
+
+        def slow_route(handler, req):
+            release.wait(e2e.HANG_GUARD)
+            handler.reply(200, b"finally")
+
+        origin = self.start_origin({"/slow": slow_route})
+        proxy = self.start_proxy("--live")
+        url = origin.url("/slow")
+        results = []
+        client = threading.Thread(target=lambda: results.append(curl(url, proxy=proxy.url)))
+        client.start()
+        try:
+            started = proxy.wait_for_stdout(lambda l: l.endswith("GET %s \u2026" % url))
+            self.assertTrue(started, "no live line for the request in flight" + self.diag())
+            self.assertFalse(any(" 200 " in l for l in proxy.stdout_lines[1:]), "it has not finished yet")
+        finally:
+            release.set()
+            client.join(e2e.HANG_GUARD)
+        self.assertCurlOK(results[0], b"finally")
+        self.assertTrue(proxy.wait_for_stdout(lambda l: ("GET %s 200" % url) in l), self.diag())
+
 
 if __name__ == "__main__":
     e2e.main()
