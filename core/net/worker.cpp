@@ -74,11 +74,11 @@ void Worker::request_shutdown() {
 }
 
 bool Worker::post(std::function<void()> task) {
-  {
-    std::lock_guard lock(tasks_mutex_);
-    if (!accepting_tasks_) return false;
-    tasks_.push_back(std::move(task));
-  }
+  // Under the lock: finish_if_drained closes wake_ only after it stopped accepting,
+  // so a send here never meets a closed (or freed) handle.
+  std::lock_guard lock(tasks_mutex_);
+  if (!accepting_tasks_) return false;
+  tasks_.push_back(std::move(task));
   uv_async_send(&wake_);
   return true;
 }
@@ -131,6 +131,10 @@ void Worker::finish_if_drained() {
   if (finished_ || !connections_.empty()) return;
   finished_ = true;
   pool_.close_all();
+  {
+    std::lock_guard lock(tasks_mutex_);
+    accepting_tasks_ = false;
+  }
   uv_close(handle(&wake_), nullptr);
   uv_timer_stop(&grace_);
   uv_close(handle(&grace_), nullptr);

@@ -33,11 +33,14 @@ struct HookAnswer {
   enum class Kind {
     kContinue,
     // The hook changed the flow in place. At kRequestHead the request's method, URL and
-    // headers are what goes upstream; at kResponseHead the response's status, reason
-    // and headers are what the client gets. Bodies stream, so they are not changed here.
+    // headers are what goes upstream (inside an intercepted tunnel the origin cannot
+    // change); at kResponseHead the response's status, reason and headers are what the
+    // client gets. Bodies stream, so they are not changed here; at the end points it
+    // counts as continue.
     kModified,
-    // Answer the client with `response` (kRequestHead only); the request is read and
-    // never forwarded. Recorded as the flow's response.
+    // Answer the client with `response`. At kRequestHead the request is read and never
+    // forwarded; at kResponseHead the origin's answer is dropped with its connection.
+    // Recorded as the flow's response. Elsewhere it counts as continue.
     kAnswer,
     // Drop both connections; the flow is recorded with `reason` as its error.
     kKill,

@@ -35,6 +35,8 @@ class HttpStream {
 
   // The flow's request head is filled in: live "started", then the hook.
   HookAnswer request_head();
+  // Live "started" only, for what no hook sees (a CONNECT tunnel).
+  void announce() { live(flow::FlowStage::kStarted); }
   void request_body(std::string_view piece);
   HookAnswer request_end();
   // The upstream connection the request goes out on is ready (send starts).

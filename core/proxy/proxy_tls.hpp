@@ -37,6 +37,7 @@ class ProxyTls {
   std::string take_ciphertext();
 
   bool failed() const { return !error_.empty(); }
+  bool established() const { return endpoint_ && endpoint_->state() == tls::EndpointState::kEstablished; }
   const std::string& error() const { return error_; }
 
  private:

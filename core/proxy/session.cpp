@@ -194,10 +194,22 @@ void Session::on_client_data(std::string_view data) {
   std::string plaintext = proxy_tls_->receive(data);
   if (std::string out = proxy_tls_->take_ciphertext(); !out.empty()) emit(SendBytes{kClientConnection, std::move(out)});
   if (proxy_tls_->failed()) {
-    // Nothing was asked of the proxy yet, so there is no flow to record.
+    const std::string error = proxy_tls_->error();
     proxy_tls_.reset();
+    if (state_ == State::kTunnel) {
+      finish_tunnel(error);
+      return;
+    }
+    record_flow(error);  // the exchange in flight, if any
+    release_upstream(false);
     close_all();
     return;
+  }
+  if (header_timer_running_ && state_ == State::kAwaitHead && proxy_tls_->established() && plaintext.empty()) {
+    // The handshake is done and no request has started: idle, as a plain connection.
+    emit(StopTimer{TimerKind::kHeader});
+    header_timer_running_ = false;
+    emit(StartTimer{TimerKind::kIdle, config_.idle_timeout_ms});
   }
   if (!plaintext.empty()) on_client_plaintext(plaintext);
 }
@@ -274,8 +286,8 @@ void Session::pump_client() {
       case http::ParseStatus::kUpgrade:
         // CONNECT (tunnel pending) or an Upgrade request (101 pending): either way
         // the request itself is complete and later bytes belong to the new protocol.
-        if (state_ == State::kRequest) finish_request(out.trailers);
         client_buf_.erase(0, out.consumed);
+        if (state_ == State::kRequest) finish_request(out.trailers);
         return;
       default:
         break;
@@ -338,7 +350,8 @@ bool Session::handle_request_head() {
     return forward_unless_hooked(*url);
   }
 
-  if (!check_auth(ex.request)) return false;
+  // A replay comes from inside the engine, which holds no client credentials.
+  if (replay_of_.empty() && !check_auth(ex.request)) return false;
 
   if (ex.request.method == "CONNECT") {
     auto target = http::parse_connect_target(ex.request.target);
@@ -384,6 +397,17 @@ bool Session::forward_unless_hooked(http::AbsoluteUrl url) {
       auto parsed = http::parse_absolute_url(changed.url);
       if (!parsed) {
         answer_error(500, "a hook changed the URL to one that does not parse: " + parsed.error().message);
+        return false;
+      }
+      if (inner_ && !(parsed->scheme == inner_->scheme && parsed->authority.host == inner_->target.host &&
+                      parsed->authority.port == inner_->target.port)) {
+        answer_error(502, "a hook sent a request of an intercepted tunnel to another origin (" + changed.url +
+                              "); that is not supported yet");
+        return false;
+      }
+      if (!inner_ && parsed->scheme != "http") {
+        answer_error(502, "a hook changed the URL to " + changed.url +
+                              ": absolute-form requests go to http:// origins only");
         return false;
       }
       url = std::move(*parsed);
@@ -469,6 +493,7 @@ void Session::send_body_piece(Side to, OutFraming framing, std::string_view piec
 void Session::finish_request(const http::Headers& trailers) {
   Exchange& ex = *exchange_;
   if (ex.local) {
+    ex.request_complete = true;
     answer_locally(*ex.local);
     return;
   }
@@ -961,6 +986,9 @@ void Session::enter_tunnel(std::string_view upstream_leftover) {
   state_ = State::kTunnel;
   response_parser_.reset();
   if (!ex.stream.is_connected()) ex.stream.connected();
+  // A blind CONNECT tunnel shows live from here (an intercepted one is no flow, and
+  // an upgraded exchange was announced with its request).
+  if (ex.flow().scheme == "tunnel") ex.stream.announce();
   if (!ex.flow().tunnel) ex.flow().tunnel = flow::Tunnel{};
   emit(StopTimer{TimerKind::kResponse});
   if (!upstream_leftover.empty()) tunnel_upstream_data(upstream_leftover);
@@ -985,7 +1013,11 @@ void Session::tunnel_upstream_data(std::string_view data) {
 void Session::tunnel_side_closed(Side side) {
   // RFC 9110 §9.3.6: what the closed side sent is still delivered; its peer gets
   // a half-close, and the tunnel ends when both directions are done.
-  emit(ShutdownWrite{side == Side::kClient ? upstream_id_ : kClientConnection});
+  if (side == Side::kUpstream) {
+    emit(ShutdownWrite{kClientConnection});
+  } else if (upstream_id_ != 0) {
+    emit(ShutdownWrite{upstream_id_});
+  }
   if (client_eof_ && upstream_eof_) finish_tunnel({});
 }
 
@@ -1030,10 +1062,16 @@ void Session::answer_locally(const LocalResponse& answer) {
   head.headers.add("Content-Length", std::to_string(answer.body.size()));
   ex.flow().response = flow::Response{head.status, head.reason, "HTTP/1.1", head.headers, {}};
   ex.stream.response_body(answer.body);
-  ex.close_client_after = !client_wants_keep_alive(ex.request);
+  // A request whose body is still coming (an answer at response head) leaves bytes
+  // that belong to no request: the connection cannot carry another.
+  ex.close_client_after = !client_wants_keep_alive(ex.request) || !ex.request_complete;
   if (ex.close_client_after) head.headers.add("Connection", "close");
-  send(Side::kClient, http::serialize(head) + answer.body);
+  std::string bytes = http::serialize(head);
+  if (ex.request.method != "HEAD") bytes += answer.body;  // RFC 9110 §9.3.2: no body for HEAD
+  send(Side::kClient, std::move(bytes));
   record_flow();
+  // An Upgrade the hook answered instead is declined: HTTP goes on.
+  request_parser_.resume_after_declined_upgrade();
   after_exchange();
 }
 

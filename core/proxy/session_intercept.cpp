@@ -61,8 +61,9 @@ void Session::after_connect_established() {
                         "start flowscope without --no-intercept");
       return;
     }
-    state_ = State::kSniffing;  // the replayed request follows as plaintext
-    sniff_client();
+    // The replayed request follows as plaintext, whatever its method: no sniffing.
+    sni_ = server_name_ = ex.connect_target->host;
+    start_origin_tls(sni_);
     return;
   }
   if (interception_ != nullptr &&
@@ -84,12 +85,6 @@ void Session::sniff_client() {
       enter_tunnel({});
       return;
     case tls::Sniffed::kHttp: {
-      if (replay_https_) {
-        // A replay's plaintext request for an https origin: the TLS to the origin is ours.
-        sni_ = server_name_ = exchange_->connect_target->host;
-        start_origin_tls(sni_);
-        return;
-      }
       // Plain HTTP sent into the tunnel: parse it like any other request.
       inner_.emplace();
       inner_->target = *exchange_->connect_target;

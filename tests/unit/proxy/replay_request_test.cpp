@@ -59,6 +59,7 @@ TEST(ReplayRequest, ThroughASessionTheFlowCarriesReplayOf) {
   auto plan = plan_replay(recorded("GET", "http://origin.test/a"));
   ASSERT_TRUE(plan);
   Config config;
+  config.proxy_auth = "user:pass";  // the engine's own replay needs no proxy credentials
   BlindTunnelPolicy policy;
   SessionOptions options;
   options.replay_of = "1-1";

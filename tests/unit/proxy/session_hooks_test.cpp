@@ -177,5 +177,73 @@ TEST(SessionLiveEvents, NoneWhenNoSinkAsked) {
   EXPECT_EQ(h.count<RecordFlow>(), 1u);
 }
 
+TEST(SessionHooks, AnswerAtResponseHeadBeforeTheRequestEndedClosesTheConnection) {
+  ScriptedHook hook([](HookPoint point, flow::Flow&) {
+    if (point != HookPoint::kResponseHead) return HookAnswer::proceed();
+    LocalResponse mock;
+    mock.status = 403;
+    return HookAnswer::answer(std::move(mock));
+  });
+  SessionHarness h = with_hook(hook);
+  h.client("POST http://origin.test/up HTTP/1.1\r\nHost: origin.test\r\nContent-Length: 10\r\n\r\n01234");
+  h.connected();
+  h.upstream("HTTP/1.1 413 Payload Too Large\r\nContent-Length: 0\r\n\r\n");
+  EXPECT_EQ(h.take_client_bytes(), "HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+  EXPECT_TRUE(h.closed()) << "the rest of the body belongs to no request";
+  h.client("56789");  // late body bytes: nothing to do with them, and no crash
+  EXPECT_EQ(h.flows().size(), 1u);
+}
+
+TEST(SessionHooks, LocalAnswerToHeadHasNoBody) {
+  ScriptedHook hook([](HookPoint point, flow::Flow&) {
+    if (point != HookPoint::kRequestHead) return HookAnswer::proceed();
+    LocalResponse mock;
+    mock.body = "not for HEAD";
+    return HookAnswer::answer(std::move(mock));
+  });
+  SessionHarness h = with_hook(hook);
+  h.client("HEAD http://origin.test/ HTTP/1.1\r\nHost: origin.test\r\n\r\n");
+  EXPECT_EQ(h.take_client_bytes(), "HTTP/1.1 200 OK\r\nContent-Length: 12\r\n\r\n");
+  EXPECT_FALSE(h.closed());
+}
+
+TEST(SessionHooks, LocalAnswerToAnUpgradeLetsTheNextRequestThrough) {
+  ScriptedHook hook([](HookPoint point, flow::Flow& flow) {
+    if (point != HookPoint::kRequestHead || flow.request.url != "http://origin.test/ws") return HookAnswer::proceed();
+    LocalResponse mock;
+    mock.status = 404;
+    return HookAnswer::answer(std::move(mock));
+  });
+  SessionHarness h = with_hook(hook);
+  h.client("GET http://origin.test/ws HTTP/1.1\r\nHost: origin.test\r\nConnection: Upgrade\r\n"
+           "Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n"
+           "GET http://origin.test/next HTTP/1.1\r\nHost: origin.test\r\n\r\n");
+  EXPECT_EQ(h.take_client_bytes(), "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n");
+  ASSERT_EQ(h.count<OpenConnection>(), 1u) << "the pipelined request after the declined upgrade goes upstream";
+  h.connected();
+  EXPECT_EQ(h.take_upstream_bytes(), "GET /next HTTP/1.1\r\nHost: origin.test\r\n\r\n");
+}
+
+TEST(SessionHooks, ModifiedUrlMustStayHttpOnThePlainPath) {
+  ScriptedHook hook([](HookPoint point, flow::Flow& flow) {
+    if (point != HookPoint::kRequestHead) return HookAnswer::proceed();
+    flow.request.url = "https://origin.test/";
+    return HookAnswer::modified();
+  });
+  SessionHarness h = with_hook(hook);
+  h.client(kGet);
+  EXPECT_EQ(h.count<OpenConnection>(), 0u);
+  EXPECT_TRUE(h.take_client_bytes().starts_with("HTTP/1.1 502 "));
+}
+
+TEST(SessionLiveEvents, ABlindTunnelIsSeenWhileItRelays) {
+  SessionHarness h(Config{}, nullptr, nullptr, "127.0.0.1:50000", nullptr, /*live=*/true);
+  h.client("CONNECT origin.test:443 HTTP/1.1\r\n\r\n");
+  EXPECT_EQ(h.count<LiveFlow>(), 0u);
+  h.connected();
+  ASSERT_EQ(h.count<LiveFlow>(), 1u);
+  EXPECT_EQ(h.all<LiveFlow>()[0].event.flow.request.method, "CONNECT");
+}
+
 }  // namespace
 }  // namespace flowscope::proxy::testing

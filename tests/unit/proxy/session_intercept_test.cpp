@@ -275,7 +275,8 @@ TEST_F(SessionIntercept, ReplayOfAnHttpsRequestOriginatesTlsWithoutClientTls) {
   flow::Flow original;
   original.id = "3-1";
   original.scheme = "https";
-  original.request = {"POST", "https://origin.test/submit?x=1", "HTTP/1.1", {}, {}};
+  // A method the tunnel sniffer does not know: a replay must not depend on it.
+  original.request = {"PROPFIND", "https://origin.test/submit?x=1", "HTTP/1.1", {}, {}};
   original.request.headers.add("Host", "origin.test");
   original.request.headers.add("Content-Type", "text/plain");
   original.request.body.data = "hello";
@@ -321,7 +322,7 @@ TEST_F(SessionIntercept, ReplayOfAnHttpsRequestOriginatesTlsWithoutClientTls) {
   };
   for (int i = 0; i < 10 && drain();) ++i;
   EXPECT_EQ(origin_->take_plaintext(),
-            "POST /submit?x=1 HTTP/1.1\r\nHost: origin.test\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nhello");
+            "PROPFIND /submit?x=1 HTTP/1.1\r\nHost: origin.test\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nhello");
   origin_->send("HTTP/1.1 201 Created\r\nContent-Length: 4\r\n\r\ndone");
   for (int i = 0; i < 10 && drain();) ++i;
   EXPECT_TRUE(certificates_.names.empty()) << "a replay mints no leaf";
