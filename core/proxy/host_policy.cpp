@@ -70,9 +70,12 @@ bool HostPolicy::remember_passthrough(const std::string& client, const std::stri
 }
 
 std::vector<PassthroughEntry> HostPolicy::passthrough() const {
+  const std::int64_t now = options_.now_ms();
   std::lock_guard lock(mutex_);
   std::vector<PassthroughEntry> out;
-  for (const auto& [key, expires] : passthrough_) out.push_back({key.first, key.second, expires});
+  for (const auto& [key, expires] : passthrough_) {
+    if (now < expires) out.push_back({key.first, key.second, expires});
+  }
   return out;
 }
 

@@ -38,6 +38,8 @@ class ProxyTls {
 
   bool failed() const { return !error_.empty(); }
   bool established() const { return endpoint_ && endpoint_->state() == tls::EndpointState::kEstablished; }
+  // The client sent close_notify: it is done sending, as with a FIN.
+  bool peer_closed() const { return endpoint_ && endpoint_->state() == tls::EndpointState::kClosed; }
   const std::string& error() const { return error_; }
 
  private:

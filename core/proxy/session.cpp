@@ -212,6 +212,7 @@ void Session::on_client_data(std::string_view data) {
     emit(StartTimer{TimerKind::kIdle, config_.idle_timeout_ms});
   }
   if (!plaintext.empty()) on_client_plaintext(plaintext);
+  if (proxy_tls_ && proxy_tls_->peer_closed() && !client_eof_ && state_ != State::kClosed) on_client_eof();
 }
 
 void Session::on_client_plaintext(std::string_view data) {

@@ -178,6 +178,7 @@ TEST_F(SessionIntercept, PassthroughIsPerClientAndExpires) {
   now_ms_ += 10 * 60 * 1000 - 1;
   EXPECT_EQ(decide("127.0.0.2", "origin.test"), TunnelMode::kBlind);
   now_ms_ += 1;
+  EXPECT_TRUE(policy_->passthrough().empty()) << "an expired entry is not listed, even before a lookup";
   EXPECT_EQ(decide("127.0.0.2", "origin.test"), TunnelMode::kIntercept) << "passthrough expires after 10 minutes";
   EXPECT_TRUE(policy_->passthrough().empty());
 }
