@@ -3,6 +3,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "core/overloaded.hpp"
 #include "core/net/uv_util.hpp"
 #include "core/net/worker.hpp"
 
@@ -11,10 +12,6 @@ namespace flowscope::net {
 namespace {
 ClientConnection* self(void* data) { return static_cast<ClientConnection*>(data); }
 uv_handle_t* handle(void* h) { return reinterpret_cast<uv_handle_t*>(h); }
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
 }  // namespace
 
 ClientConnection::ClientConnection(Worker& worker, bool with_socket)

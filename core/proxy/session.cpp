@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "core/overloaded.hpp"
 #include "core/flow/body.hpp"
 #include "core/http/basic_auth.hpp"
 #include "core/http/hop_by_hop.hpp"
@@ -32,10 +33,6 @@ std::string ip_of(const std::string& address) {
   return ip;
 }
 
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
 
 }  // namespace
 

@@ -1,13 +1,10 @@
 #include "session_harness.hpp"
 
+#include "core/overloaded.hpp"
+
 namespace flowscope::proxy::testing {
 
 namespace {
-
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
 
 const char* timer_name(TimerKind kind) {
   switch (kind) {
