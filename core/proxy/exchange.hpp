@@ -1,0 +1,40 @@
+#pragma once
+// proxy::Exchange: one HTTP request and its response as the HTTP/1 layer carries it:
+// the HttpStream (the flow) and the framing decisions of both hops. A CONNECT hands
+// its exchange to the tunnel layers, and an upgrade to the relay, so one flow
+// follows the exchange through every layer it passes.
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "core/http/parser.hpp"
+#include "core/http/target.hpp"
+#include "core/proxy/hooks.hpp"
+#include "core/proxy/http_stream.hpp"
+#include "core/proxy/rewrite.hpp"
+
+namespace flowscope::proxy {
+
+struct Exchange {
+  Exchange(StreamContext& context, std::string id, std::uint64_t connection_id, std::string client_address)
+      : stream(context, std::move(id), connection_id, std::move(client_address)) {}
+  flow::Flow& flow() { return stream.flow(); }
+  const flow::Flow& flow() const { return stream.flow(); }
+
+  HttpStream stream;  // the flow, its timings, hooks and live events
+  http::RequestHead request;
+  std::optional<http::AbsoluteUrl> url;
+  std::optional<http::Authority> connect_target;
+  OutFraming request_framing = OutFraming::kAsReceived;
+  OutFraming response_framing = OutFraming::kAsReceived;
+  bool request_complete = false;
+  bool response_head_sent = false;
+  bool upstream_reused = false;
+  bool retried = false;
+  bool close_client_after = false;
+  std::optional<LocalResponse> local;  // a hook answered: the request is read, not forwarded
+  std::string replay;  // the whole request as sent, while small: for one retry on a stale pooled connection
+  std::uint64_t response_bytes = 0;
+};
+
+}  // namespace flowscope::proxy

@@ -1,0 +1,633 @@
+#include "core/proxy/http1_layer.hpp"
+
+#include <utility>
+
+#include "core/http/serializer.hpp"
+#include "core/overloaded.hpp"
+#include "core/proxy/error_answer.hpp"
+#include "core/proxy/origin_tls.hpp"
+#include "core/proxy/relay.hpp"
+#include "core/proxy/tunnel_setup.hpp"
+
+namespace flowscope::proxy {
+
+namespace {
+
+constexpr std::size_t kMaxReplayBytes = 64 * 1024;
+
+bool client_wants_keep_alive(const http::RequestHead& head) {
+  const bool close = head.headers.has_token("Connection", "close") || head.headers.has_token("Proxy-Connection", "close");
+  if (head.version_major == 1 && head.version_minor >= 1) return !close;
+  return !close && (head.headers.has_token("Connection", "keep-alive") ||
+                    head.headers.has_token("Proxy-Connection", "keep-alive"));
+}
+
+}  // namespace
+
+Http1Layer::Http1Layer(ConnectionContext& ctx, std::unique_ptr<Route> route, std::string early)
+    : ctx_(ctx),
+      route_(std::move(route)),
+      early_(std::move(early)),
+      request_parser_(http::MessageKind::kRequest, ctx.config.max_head_bytes) {}
+
+void Http1Layer::start() {
+  if (!early_.empty()) client_data(std::exchange(early_, {}));
+}
+
+bool Http1Layer::wants_client_reads() const {
+  return client_buf_.size() < kHighWater && ctx_.upstream.pending.size() < kHighWater;
+}
+
+void Http1Layer::record_flow(std::string error) {
+  if (exchange_) exchange_->stream.finish(std::move(error));
+}
+
+void Http1Layer::answer_error(int status, std::string_view message, const http::Headers& extra) {
+  proxy::answer_error(ctx_, exchange_, status, message, extra);
+}
+
+// Everything for the upstream goes through here: while small, the request is kept
+// as sent, to replay it once on a fresh connection if a pooled one turns out to be
+// closed by the origin.
+void Http1Layer::send_upstream(std::string bytes) {
+  if (bytes.empty()) return;
+  if (exchange_ && state_ == State::kRequest && !exchange_->retried) {
+    if (exchange_->replay.size() + bytes.size() <= kMaxReplayBytes) {
+      exchange_->replay.append(bytes);
+    } else {
+      exchange_->replay.clear();
+      exchange_->replay.shrink_to_fit();
+      exchange_->retried = true;  // too big to replay: never retry this one
+    }
+  }
+  ctx_.send_upstream(std::move(bytes));
+}
+
+// ---------------------------------------------------------------- client side
+
+void Http1Layer::client_data(std::string_view plaintext) {
+  if (state_ == State::kHandedOver) return;
+  client_buf_.append(plaintext);
+  pump_client();
+}
+
+void Http1Layer::pump_client() {
+  while (!ctx_.closed && state_ != State::kHandedOver && !client_buf_.empty()) {
+    const bool reading_head = state_ == State::kAwaitHead;
+    const bool reading_body = state_ == State::kRequest && exchange_ && !exchange_->request_complete &&
+                              ctx_.upstream.pending.size() < kHighWater;
+    if (!reading_head && !reading_body) return;
+    if (reading_head) ctx_.start_header_timer();
+
+    http::ParseOutput out = request_parser_.feed(client_buf_);
+    if (out.status == http::ParseStatus::kError) {
+      // Checked before anything of this input is forwarded: a request whose head
+      // and bad framing arrive together never reaches the origin.
+      const auto& error = request_parser_.error();
+      ctx_.release_upstream(false);
+      answer_error(error.http_status, "malformed request: " + error.message);
+      return;
+    }
+    if (out.head_ready) {
+      ctx_.stop_header_timer();
+      if (!handle_request_head()) return;
+    }
+    for (std::string_view piece : out.body) forward_request_body(piece);
+
+    switch (out.status) {
+      case http::ParseStatus::kComplete:
+        // Consumed first: finishing may answer at once and parse the next request.
+        client_buf_.erase(0, out.consumed);
+        finish_request(out.trailers);
+        continue;
+      case http::ParseStatus::kUpgrade:
+        // CONNECT (tunnel pending) or an Upgrade request (101 pending): either way
+        // the request itself is complete and later bytes belong to the new protocol.
+        client_buf_.erase(0, out.consumed);
+        if (exchange_ && exchange_->connect_target) {
+          hand_over_to_tunnel();
+        } else if (state_ == State::kRequest) {
+          finish_request(out.trailers);
+        }
+        return;
+      default:
+        break;
+    }
+    client_buf_.erase(0, out.consumed);
+  }
+  if (state_ == State::kAwaitHead && client_buf_.empty() && ctx_.client_eof) ctx_.close_all();
+}
+
+bool Http1Layer::handle_request_head() {
+  http::RequestHead head = request_parser_.take_request_head();
+  ctx_.new_exchange(exchange_);
+  Exchange& ex = *exchange_;
+  ex.flow().request.method = head.method;
+  ex.flow().request.url = head.target;
+  ex.flow().request.http_version = head.version();
+  ex.flow().request.headers = head.headers;
+  ex.request = std::move(head);
+  state_ = State::kRequest;
+
+  Route::Decision decision = route_->resolve(ex);
+  return std::visit(Overloaded{
+                        [&](Route::Forward& forward) { return forward_unless_hooked(std::move(forward.url)); },
+                        [&](Route::Connect& connect) {
+                          ex.connect_target = connect.target;
+                          return true;  // handed over once the parser reports the upgrade
+                        },
+                        [&](Route::Refuse& refuse) {
+                          answer_error(refuse.status, refuse.message, refuse.extra);
+                          return false;
+                        },
+                    },
+                    decision);
+}
+
+// The request-head hook may let the request go, change it, answer it, or kill it.
+bool Http1Layer::forward_unless_hooked(http::AbsoluteUrl url) {
+  Exchange& ex = *exchange_;
+  HookAnswer answer = ex.stream.request_head();
+  switch (answer.kind) {
+    case HookAnswer::Kind::kContinue:
+      break;
+    case HookAnswer::Kind::kModified: {
+      const flow::Request& changed = ex.flow().request;
+      auto parsed = http::parse_absolute_url(changed.url);
+      if (!parsed) {
+        answer_error(500, "a hook changed the URL to one that does not parse: " + parsed.error().message);
+        return false;
+      }
+      if (std::string refusal = route_->refuse_changed_url(*parsed, changed.url); !refusal.empty()) {
+        answer_error(502, refusal);
+        return false;
+      }
+      url = std::move(*parsed);
+      ex.request.method = changed.method;
+      ex.request.headers = changed.headers;
+      ex.request.target = url.path_and_query;
+      break;
+    }
+    case HookAnswer::Kind::kAnswer:
+      ex.local = std::move(answer.response);
+      return true;  // answered once the request has been read
+    case HookAnswer::Kind::kKill:
+      kill(answer.reason);
+      return false;
+  }
+  start_forwarding(url);
+  return true;
+}
+
+void Http1Layer::kill(std::string_view reason) {
+  if (exchange_) exchange_->stream.finish("killed by a hook: " + std::string(reason));
+  ctx_.release_upstream(false);
+  ctx_.close_all();
+}
+
+void Http1Layer::start_forwarding(const http::AbsoluteUrl& url) {
+  Exchange& ex = *exchange_;
+  ex.url = url;
+  ex.request_framing = request_out_framing(ex.request);
+  const bool via_proxy = route_->via_upstream_proxy();
+  const std::string credentials = via_proxy ? ctx_.config.upstream_proxy->credentials : std::string();
+  ex.upstream_reused = ctx_.upstream.kept;
+  send_upstream(http::serialize(make_upstream_request(ex.request, url, via_proxy, credentials)));
+
+  response_parser_ = std::make_unique<http::Parser>(http::MessageKind::kResponse);
+  if (ex.request.method == "HEAD") response_parser_->expect_response_to_head();
+  if (!ctx_.upstream.open) {
+    Route::Destination to = route_->destination(url);
+    ctx_.open_upstream(std::move(to.host), to.port, to.pooled);
+  }
+}
+
+void Http1Layer::forward_request_body(std::string_view piece) {
+  Exchange& ex = *exchange_;
+  ex.stream.request_body(piece);
+  if (!ex.local) send_body_piece(false, ex.request_framing, piece);
+}
+
+void Http1Layer::send_body_piece(bool to_client, OutFraming framing, std::string_view piece) {
+  std::string framed;
+  if (framing != OutFraming::kChunked) {
+    framed.assign(piece);
+  } else {
+    framed.reserve(piece.size() + 16);
+    http::append_chunk(framed, piece);
+  }
+  if (to_client) {
+    ctx_.send_client(std::move(framed));
+  } else {
+    send_upstream(std::move(framed));
+  }
+}
+
+void Http1Layer::finish_request(const http::Headers& trailers) {
+  Exchange& ex = *exchange_;
+  if (ex.local) {
+    ex.request_complete = true;
+    answer_locally(*ex.local);
+    return;
+  }
+  if (ex.request_framing == OutFraming::kChunked) {
+    std::string last;
+    http::append_last_chunk(last, trailers);
+    send_upstream(std::move(last));
+  }
+  ex.request_complete = true;
+  if (HookAnswer answer = ex.stream.request_end(); answer.kind == HookAnswer::Kind::kKill) {
+    kill(answer.reason);
+    return;
+  }
+  if (ctx_.upstream.connected && !ex.response_head_sent) {
+    ctx_.emit(StartTimer{TimerKind::kResponse, ctx_.config.response_timeout_ms});
+  }
+}
+
+void Http1Layer::client_tls_failed(bool tls_to_proxy, const std::string& error) {
+  if (exchange_) record_flow(tls_to_proxy ? error : "TLS error from the client: " + error);
+  ctx_.release_upstream(false);
+  ctx_.close_all();
+}
+
+void Http1Layer::client_eof() {
+  if (state_ == State::kHandedOver) return;
+  if (state_ == State::kAwaitHead) {
+    if (client_buf_.empty() || request_parser_.head_started()) ctx_.close_all();
+    return;
+  }
+  if (exchange_ && !exchange_->request_complete) {
+    ctx_.release_upstream(false);
+    record_flow("client closed the connection before the request was complete");
+    ctx_.close_all();
+  }
+  // Otherwise the client only half-closed: answer, then close.
+}
+
+void Http1Layer::client_error(std::string_view message) {
+  if (exchange_) record_flow("client connection error: " + std::string(message));
+  ctx_.close_all();
+}
+
+// -------------------------------------------------------------- upstream side
+
+void Http1Layer::upstream_connected(const UpstreamInfo& info) {
+  if (!exchange_) return;
+  Exchange& ex = *exchange_;
+  if (std::string refusal = route_->refuse_new_connection(); !refusal.empty()) {
+    answer_error(502, refusal);
+    return;
+  }
+  route_->new_connection(info);
+  ex.stream.connected();
+  ex.upstream_reused = info.reused;
+  ex.flow().server_address = info.server_address;
+  if (!ex.retried || ex.flow().timings.connect < 0) {
+    ex.flow().timings.dns = info.dns_ms;
+    ex.flow().timings.connect = info.connect_ms;
+  }
+  if (route_->originates_tls()) {
+    auto endpoint = tls::Endpoint::client(ctx_.interception->origin_facing, route_->origin_host(),
+                                          !ctx_.interception->insecure);
+    if (!endpoint) {
+      answer_error(502, endpoint.error().message);
+      return;
+    }
+    ctx_.upstream.pipe.push_tls(std::move(*endpoint), true);
+    return;  // connected once the handshake is done
+  }
+  ctx_.upstream.connected = true;
+  ctx_.flush_upstream_pending();
+  if (ex.request_complete) ctx_.emit(StartTimer{TimerKind::kResponse, ctx_.config.response_timeout_ms});
+  pump_client();
+}
+
+void Http1Layer::origin_tls_ready() {
+  const tls::Endpoint& endpoint = *ctx_.upstream.pipe.top();
+  const flow::Tls described = describe_origin_tls(endpoint, route_->origin_host(), ctx_.interception->insecure);
+  if (!ctx_.interception->insecure && described.upstream_verify != "ok") {
+    ctx_.release_upstream(false);
+    answer_error(502, verification_refusal(route_->origin_host(), described.upstream_verify));
+    return;
+  }
+  ctx_.upstream.connected = true;
+  ctx_.flush_upstream_pending();
+  if (exchange_ && exchange_->request_complete) {
+    ctx_.emit(StartTimer{TimerKind::kResponse, ctx_.config.response_timeout_ms});
+  }
+  pump_client();
+}
+
+void Http1Layer::upstream_failed(const UpstreamFailure& failure) {
+  ctx_.upstream_dropped();  // the driver has closed the connection that failed
+  const std::string where = exchange_ ? route_->describe_destination(*exchange_) : std::string();
+  const int status = failure.kind == UpstreamFailureKind::kTimeout ? 504 : 502;
+  answer_error(status, "cannot connect to " + where + ": " + failure.message);
+}
+
+void Http1Layer::upstream_data(std::string_view data) {
+  UpstreamConnection& up = ctx_.upstream;
+  if (up.pipe.has_tls() && !up.connected && up.open) {
+    // A fresh origin connection inside the tunnel is handshaking.
+    if (up.pipe.top()->state() == tls::EndpointState::kHandshaking) return;
+    if (up.pipe.top()->state() == tls::EndpointState::kEstablished) origin_tls_ready();
+    if (ctx_.closed || !up.connected) return;
+  }
+  if (data.empty()) return;
+  if (state_ != State::kRequest || !exchange_ || !response_parser_) {
+    // Bytes nobody asked for: the connection cannot be trusted for reuse.
+    ctx_.release_upstream(false);
+    return;
+  }
+  handle_response_output({}, data);
+}
+
+void Http1Layer::upstream_tls_failed(const std::string& error) {
+  const std::string why = "TLS with " + route_->origin_host() + " failed: " + error;
+  if (state_ == State::kRequest && exchange_) {
+    upstream_gone(why);
+  } else {
+    ctx_.release_upstream(false);
+  }
+}
+
+// Feeds `data` to the response parser (or, with data empty and `eof_output` set,
+// handles what finish() returned) and forwards heads and body pieces in order.
+void Http1Layer::handle_response_output(const http::ParseOutput& eof_output, std::string_view data) {
+  const bool at_eof = data.empty();
+  std::string_view rest = data;
+  bool first = true;
+  while (!ctx_.closed && state_ == State::kRequest && exchange_ && (at_eof ? first : !rest.empty())) {
+    first = false;
+    Exchange& ex = *exchange_;
+    http::ParseOutput out = at_eof ? eof_output : response_parser_->feed(rest);
+    if (out.status == http::ParseStatus::kError) {
+      upstream_gone("invalid response from upstream: " + response_parser_->error().message);
+      return;
+    }
+    if (out.head_ready) {
+      http::ResponseHead head = response_parser_->take_response_head();
+      ex.response_bytes += 1;
+      if (head.status >= 100 && head.status < 200 && head.status != 101) {
+        // Interim responses (100 Continue, 103 Early Hints) go to HTTP/1.1 clients as-is.
+        if (ex.request.version_minor >= 1) {
+          ctx_.send_client(http::serialize(make_client_response(head, OutFraming::kAsReceived, false, false)));
+        }
+      } else {
+        ctx_.emit(StopTimer{TimerKind::kResponse});
+        // A hook that answered or killed has ended the exchange (and `ex` with it).
+        if (!send_response_head(head)) return;
+      }
+    }
+    for (std::string_view piece : out.body) {
+      ex.stream.response_body(piece);
+      send_body_piece(true, ex.response_framing, piece);
+    }
+    switch (out.status) {
+      case http::ParseStatus::kComplete:
+        if (!ex.response_head_sent) {  // an interim response ended; the final one follows
+          rest.remove_prefix(out.consumed);
+          continue;
+        }
+        // Bytes after the response were never asked for: do not pool that connection.
+        finish_response(out.trailers, !at_eof && out.consumed < rest.size());
+        return;
+      case http::ParseStatus::kUpgrade:
+        if (ex.flow().response && ex.flow().response->status == 101) {
+          hand_over_to_relay(rest.substr(out.consumed));
+        } else {
+          upstream_gone("upstream switched protocols without 101");
+        }
+        return;
+      default:
+        if (at_eof) upstream_gone("upstream closed the connection before the response was complete");
+        return;
+    }
+  }
+}
+
+bool Http1Layer::send_response_head(http::ResponseHead head) {
+  Exchange& ex = *exchange_;
+  ex.flow().response = flow::Response{head.status, head.reason, head.version(), head.headers, {}};
+  HookAnswer answer = ex.stream.response_head();
+  switch (answer.kind) {
+    case HookAnswer::Kind::kContinue:
+      break;
+    case HookAnswer::Kind::kModified:
+      head.status = ex.flow().response->status;
+      head.reason = ex.flow().response->reason;
+      head.headers = ex.flow().response->headers;
+      break;
+    case HookAnswer::Kind::kAnswer:
+      // The origin's answer is replaced: its body is never read.
+      ctx_.release_upstream(false);
+      answer_locally(answer.response);
+      return false;
+    case HookAnswer::Kind::kKill:
+      kill(answer.reason);
+      return false;
+  }
+  const bool keep_alive = client_wants_keep_alive(ex.request) && !ctx_.draining;
+  const bool client_http10 = ex.request.version_major == 1 && ex.request.version_minor == 0;
+  switch (head.framing) {
+    case http::BodyFraming::kContentLength: ex.response_framing = OutFraming::kContentLength; break;
+    case http::BodyFraming::kChunked:
+      // RFC 9112 §6.1: no chunked coding towards an HTTP/1.0 client.
+      ex.response_framing = client_http10 ? OutFraming::kUntilClose : OutFraming::kChunked;
+      if (client_http10) ex.close_client_after = true;
+      break;
+    case http::BodyFraming::kUntilClose:
+      // Re-frame as chunked when the client can take it, so its connection survives.
+      ex.response_framing = (keep_alive && !client_http10) ? OutFraming::kChunked : OutFraming::kUntilClose;
+      if (ex.response_framing == OutFraming::kUntilClose) ex.close_client_after = true;
+      break;
+    default: ex.response_framing = OutFraming::kAsReceived; break;
+  }
+  // An answer that comes before the request body ended leaves that body unread:
+  // the connection cannot carry another request.
+  if (!keep_alive || !ex.request_complete) ex.close_client_after = true;
+  ctx_.send_client(
+      http::serialize(make_client_response(head, ex.response_framing, ex.close_client_after, client_http10)));
+  ex.response_head_sent = true;
+  return true;
+}
+
+void Http1Layer::finish_response(const http::Headers& trailers, bool unsolicited_bytes) {
+  Exchange& ex = *exchange_;
+  if (ex.response_framing == OutFraming::kChunked) {
+    std::string last;
+    http::append_last_chunk(last, trailers);
+    ctx_.send_client(std::move(last));
+  }
+  if (HookAnswer answer = ex.stream.response_end(); answer.kind == HookAnswer::Kind::kKill) {
+    kill(answer.reason);
+    return;
+  }
+
+  const bool reusable = response_parser_->keep_alive() && ex.request_complete && !ctx_.upstream.eof &&
+                        !unsolicited_bytes && ex.flow().response->status != 101;
+  if (route_->keeps_upstream() && reusable) {
+    ctx_.upstream.kept = true;  // the tunnel's origin connection serves the next request
+  } else {
+    ctx_.release_upstream(reusable);
+  }
+  if (!ex.request_complete) ex.close_client_after = true;
+  record_flow();
+  // Any Upgrade the origin did not take (WebSocket refused, h2c stripped): HTTP goes on.
+  request_parser_.resume_after_declined_upgrade();
+  after_exchange();
+}
+
+void Http1Layer::after_exchange() {
+  const bool close = exchange_ && exchange_->close_client_after;
+  exchange_.reset();
+  response_parser_.reset();
+  ctx_.upstream.eof = false;
+  if (close || ctx_.draining || (ctx_.client_eof && client_buf_.empty())) {
+    ctx_.close_all();
+    return;
+  }
+  state_ = State::kAwaitHead;
+  ctx_.emit(StartTimer{TimerKind::kIdle, ctx_.config.idle_timeout_ms});
+  pump_client();
+}
+
+bool Http1Layer::try_retry() {
+  Exchange& ex = *exchange_;
+  if (!ex.upstream_reused || ex.retried || ex.response_head_sent || ex.response_bytes > 0 || !ex.request_complete ||
+      ex.replay.empty()) {
+    return false;
+  }
+  ex.retried = true;
+  response_parser_ = std::make_unique<http::Parser>(http::MessageKind::kResponse);
+  if (ex.request.method == "HEAD") response_parser_->expect_response_to_head();
+  Route::Destination to = route_->destination(*ex.url);
+  ctx_.open_upstream(std::move(to.host), to.port, false);
+  ctx_.upstream.pending = std::exchange(ex.replay, {});
+  return true;
+}
+
+void Http1Layer::upstream_gone(std::string_view reason) {
+  ctx_.release_upstream(false);
+  ctx_.emit(StopTimer{TimerKind::kResponse});
+  if (try_retry()) return;
+  if (!exchange_->response_head_sent) {
+    answer_error(502, reason);
+    return;
+  }
+  // The client already has part of the response: all we can do is cut it off.
+  record_flow(std::string(reason));
+  ctx_.close_all();
+}
+
+void Http1Layer::upstream_eof() {
+  ctx_.upstream.eof = true;
+  upstream_closed();
+}
+
+void Http1Layer::upstream_closed() {
+  UpstreamConnection& up = ctx_.upstream;
+  if (state_ == State::kAwaitHead) {
+    // The tunnel's idle origin connection closed: the next request reconnects.
+    ctx_.release_upstream(false);
+    return;
+  }
+  if (state_ != State::kRequest || !exchange_) return;
+  if (!up.connected && up.open && up.pipe.has_tls()) {
+    upstream_gone("the origin closed the connection during the TLS handshake");
+  } else if (response_parser_) {
+    http::ParseOutput out = response_parser_->finish();
+    if (out.status == http::ParseStatus::kComplete && exchange_->response_head_sent) {
+      handle_response_output(out, {});
+    } else {
+      upstream_gone(exchange_->response_bytes == 0 ? "upstream closed the connection without responding"
+                                                   : "upstream closed the connection mid-response");
+    }
+  }
+}
+
+void Http1Layer::upstream_error(std::string_view message) {
+  ctx_.upstream.eof = true;
+  if (state_ == State::kRequest && exchange_) {
+    upstream_gone("upstream connection error: " + std::string(message));
+    return;
+  }
+  if (state_ == State::kAwaitHead) ctx_.release_upstream(false);
+}
+
+// --------------------------------------------------------------------- timers
+
+void Http1Layer::timer(TimerKind kind) {
+  switch (kind) {
+    case TimerKind::kIdle:
+      if (state_ == State::kAwaitHead && client_buf_.empty()) ctx_.close_all();
+      return;
+    case TimerKind::kHeader:
+      if (state_ == State::kAwaitHead) {
+        ctx_.header_timer_running = false;
+        answer_error(408, "request head not received within " + std::to_string(ctx_.config.header_timeout_ms) + " ms");
+      }
+      return;
+    case TimerKind::kResponse:
+      if (state_ == State::kRequest && exchange_ && !exchange_->response_head_sent) {
+        ctx_.release_upstream(false);
+        answer_error(504, "no response from upstream within " + std::to_string(ctx_.config.response_timeout_ms) + " ms");
+      }
+      return;
+  }
+}
+
+void Http1Layer::abort(std::string_view reason) {
+  record_flow(std::string(reason));
+  ctx_.release_upstream(false);
+  ctx_.close_all();
+}
+
+void Http1Layer::shutdown() {
+  ctx_.draining = true;
+  if (state_ == State::kAwaitHead && client_buf_.empty()) ctx_.close_all();
+}
+
+// ------------------------------------------------------------------- handovers
+
+void Http1Layer::hand_over_to_tunnel() {
+  state_ = State::kHandedOver;
+  ctx_.switch_to(std::make_unique<TunnelSetup>(ctx_, std::move(*exchange_), std::exchange(client_buf_, {})));
+  exchange_.reset();
+}
+
+void Http1Layer::hand_over_to_relay(std::string_view upstream_leftover) {
+  state_ = State::kHandedOver;
+  response_parser_.reset();
+  ctx_.switch_to(std::make_unique<Relay>(ctx_, std::move(*exchange_), std::string(upstream_leftover),
+                                         std::exchange(client_buf_, {})));
+  exchange_.reset();
+}
+
+// -------------------------------------------------------------------- answers
+
+// An answer a hook gave (the CA page, map-local): recorded, and the connection stays.
+void Http1Layer::answer_locally(const LocalResponse& answer) {
+  Exchange& ex = *exchange_;
+  http::ResponseHead head;
+  head.status = answer.status;
+  head.reason = std::string(http::reason_phrase(answer.status));
+  head.headers = answer.headers;
+  head.headers.add("Content-Length", std::to_string(answer.body.size()));
+  ex.flow().response = flow::Response{head.status, head.reason, "HTTP/1.1", head.headers, {}};
+  ex.stream.response_body(answer.body);
+  // A request whose body is still coming (an answer at response head) leaves bytes
+  // that belong to no request: the connection cannot carry another.
+  ex.close_client_after = !client_wants_keep_alive(ex.request) || !ex.request_complete;
+  if (ex.close_client_after) head.headers.add("Connection", "close");
+  std::string bytes = http::serialize(head);
+  if (ex.request.method != "HEAD") bytes += answer.body;  // RFC 9110 §9.3.2: no body for HEAD
+  ctx_.send_client(std::move(bytes));
+  record_flow();
+  // An Upgrade the hook answered instead is declined: HTTP goes on.
+  request_parser_.resume_after_declined_upgrade();
+  after_exchange();
+}
+
+}  // namespace flowscope::proxy

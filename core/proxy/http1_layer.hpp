@@ -1,0 +1,94 @@
+#pragma once
+// proxy::Http1Layer: HTTP/1 on plaintext, one exchange at a time. It parses the
+// client's requests, asks its Route where each goes, forwards it (re-framed for
+// the next hop) and forwards the response back, driving one HttpStream per
+// exchange. The same code serves a client talking to the proxy (ProxyFront) and
+// the requests inside an intercepted tunnel (TunnelRoute); it never sees TLS.
+//
+// Invariants:
+//  * One exchange at a time. Pipelined requests wait, unparsed, in client_buf_
+//    until the current response has been sent, so responses go out in order.
+//  * Bodies stream: each parsed piece is forwarded at once. The only buffers are
+//    client_buf_ (unparsed client bytes) and the upstream's pending bytes (while
+//    it connects); wants_client_reads() turns false when either passes kHighWater.
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/http/parser.hpp"
+#include "core/proxy/connection_context.hpp"
+#include "core/proxy/exchange.hpp"
+#include "core/proxy/layer.hpp"
+#include "core/proxy/route.hpp"
+
+namespace flowscope::proxy {
+
+class Http1Layer : public Layer {
+ public:
+  static constexpr std::size_t kHighWater = 256 * 1024;
+
+  // `early` is plaintext the client already sent (after a CONNECT or a handshake).
+  Http1Layer(ConnectionContext& ctx, std::unique_ptr<Route> route, std::string early = {});
+
+  void start() override;
+  void client_data(std::string_view plaintext) override;
+  void client_tls_failed(bool tls_to_proxy, const std::string& error) override;
+  void client_eof() override;
+  void client_error(std::string_view message) override;
+  void upstream_connected(const UpstreamInfo& info) override;
+  void upstream_failed(const UpstreamFailure& failure) override;
+  void upstream_data(std::string_view plaintext) override;
+  void upstream_tls_failed(const std::string& error) override;
+  void upstream_eof() override;
+  void upstream_error(std::string_view message) override;
+  void timer(TimerKind kind) override;
+  void shutdown() override;
+  void abort(std::string_view reason) override;
+  bool wants_client_reads() const override;
+  bool idle() const override { return state_ == State::kAwaitHead; }
+
+ private:
+  enum class State {
+    kAwaitHead,  // between requests
+    kRequest,    // a request is being forwarded (head done, maybe body in flight)
+    kHandedOver, // a CONNECT or an upgrade: the next layer has the connection
+  };
+
+  void pump_client();
+  bool handle_request_head();
+  bool forward_unless_hooked(http::AbsoluteUrl url);
+  void start_forwarding(const http::AbsoluteUrl& url);
+  void forward_request_body(std::string_view piece);
+  void send_body_piece(bool to_client, OutFraming framing, std::string_view piece);
+  void finish_request(const http::Headers& trailers);
+  void handle_response_output(const http::ParseOutput& eof_output, std::string_view data);
+  // False when a hook ended the exchange instead (answered locally or killed).
+  bool send_response_head(http::ResponseHead head);
+  void finish_response(const http::Headers& trailers, bool unsolicited_bytes);
+  void after_exchange();
+  bool try_retry();
+  void upstream_gone(std::string_view reason);
+  void upstream_closed();
+  // A new upstream connection inside a tunnel finished its TLS handshake.
+  void origin_tls_ready();
+  void hand_over_to_tunnel();
+  void hand_over_to_relay(std::string_view upstream_leftover);
+
+  void answer_error(int status, std::string_view message, const http::Headers& extra = {});
+  void answer_locally(const LocalResponse& answer);
+  void kill(std::string_view reason);
+  void record_flow(std::string error = {});
+  void send_upstream(std::string bytes);
+
+  ConnectionContext& ctx_;
+  std::unique_ptr<Route> route_;
+  std::string early_;
+  State state_ = State::kAwaitHead;
+  http::Parser request_parser_;
+  std::unique_ptr<http::Parser> response_parser_;
+  std::string client_buf_;
+  std::optional<Exchange> exchange_;
+};
+
+}  // namespace flowscope::proxy
