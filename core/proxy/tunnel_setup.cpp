@@ -115,7 +115,13 @@ void TunnelSetup::upstream_data(std::string_view data) {
 void TunnelSetup::upstream_tls_failed(const std::string&) {
   // The origin's handshake failed: recorded in its TLS, and every request of the
   // tunnel is answered 502 with the reason once the client's handshake is done.
-  if (state_ == State::kOriginTls) origin_tls_done();
+  if (state_ == State::kOriginTls) {
+    origin_tls_done();
+    return;
+  }
+  // Failed after its handshake (a TLS 1.3 origin that refuses our client certificate
+  // says so only then): the first request reconnects, and gets the origin's answer.
+  ctx_.release_upstream(false);
 }
 
 void TunnelSetup::upstream_eof() {
