@@ -1149,11 +1149,12 @@ def wait_for_stdout_count(proxy, predicate, count, timeout=HANG_GUARD):
 
 # --------------------------------------------------------------------------------------------
 # HAR and JSON Lines helpers (flowscope record / export / import), and the Node tools in this
-# directory (package.json: har-validator, playwright-core).
+# directory (package.json: har-validator, playwright-core; ws, http-proxy-agent and
+# https-proxy-agent for test_websocket.py).
 
 E2E_DIR = os.path.dirname(os.path.abspath(__file__))
 NODE_MODULES = os.path.join(E2E_DIR, "node_modules")
-_NODE_PACKAGES = ("har-validator", "playwright-core")
+_NODE_PACKAGES = ("har-validator", "playwright-core", "ws", "http-proxy-agent", "https-proxy-agent")
 _npm_lock = threading.Lock()
 _npm_ready = None  # None: not checked yet; True; or a string saying why the packages are missing
 
