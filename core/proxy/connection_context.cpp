@@ -16,7 +16,6 @@ ConnectionContext::ConnectionContext(const Config& config, ConnectPolicy& policy
       upstream(out) {}
 
 void ConnectionContext::new_exchange(std::optional<Exchange>& slot) {
-  slot.reset();
   slot.emplace(streams, std::to_string(connection_id) + "-" + std::to_string(++flow_seq), connection_id,
                client_address);
   slot->flow().replay_of = replay_of;

@@ -522,12 +522,8 @@ void Http1Layer::upstream_gone(std::string_view reason) {
 }
 
 void Http1Layer::upstream_eof() {
-  ctx_.upstream.eof = true;
-  upstream_closed();
-}
-
-void Http1Layer::upstream_closed() {
   UpstreamConnection& up = ctx_.upstream;
+  up.eof = true;
   if (state_ == State::kAwaitHead) {
     // The tunnel's idle origin connection closed: the next request reconnects.
     ctx_.release_upstream(false);

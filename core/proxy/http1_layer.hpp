@@ -69,7 +69,6 @@ class Http1Layer : public Layer {
   void after_exchange();
   bool try_retry();
   void upstream_gone(std::string_view reason);
-  void upstream_closed();
   // A new upstream connection inside a tunnel finished its TLS handshake.
   void origin_tls_ready();
   void hand_over_to_tunnel();

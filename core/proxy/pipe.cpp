@@ -40,12 +40,15 @@ void Pipe::send(std::string plaintext) {
 }
 
 std::string Pipe::receive_from(std::size_t level, std::string_view bytes) {
-  std::string data(bytes);
+  if (level >= layers_.size()) return std::string(bytes);
+  std::string data;
+  std::string_view in = bytes;
   for (std::size_t i = level; i < layers_.size(); ++i) {
-    if (data.empty() && i > level) break;
-    layers_[i].receive(data);
+    if (in.empty() && i > level) break;
+    layers_[i].receive(in);
     flush(i);  // SSL_read can write: handshake replies, key updates
     data = layers_[i].take_plaintext();
+    in = data;
   }
   check_failure();
   return data;

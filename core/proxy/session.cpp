@@ -110,11 +110,15 @@ void Session::on_client_data(std::string_view bytes) {
         return;
     }
   }
+  if (!ctx_.client.has_tls()) {
+    client_plaintext(bytes);  // no copy on the plain path
+    return;
+  }
   client_plaintext(ctx_.client.receive(bytes));
 }
 
 // What came out of the client's Pipe: its failure, the plaintext, and a close_notify.
-void Session::client_plaintext(std::string plaintext) {
+void Session::client_plaintext(std::string_view plaintext) {
   Pipe& pipe = ctx_.client;
   const bool proxy_tls_failed = proxy_tls_ready_ && pipe.failed() && pipe.failed_level() == 0;
   if (proxy_tls_failed) {
@@ -144,10 +148,8 @@ void Session::on_client_eof() {
   std::string plaintext = ctx_.client.receive_eof();
   ctx_.client_eof = true;
   if (!plaintext.empty() || ctx_.client.failed()) {
-    client_plaintext(std::move(plaintext));
-    if (ctx_.closed) return;
-    switch_layers();
-    if (ctx_.client.failed()) return;
+    client_plaintext(plaintext);
+    if (ctx_.closed || ctx_.client.failed()) return;
   }
   layer_->client_eof();
 }
@@ -156,6 +158,10 @@ void Session::on_client_eof() {
 
 void Session::on_upstream_data(std::string_view bytes) {
   Pipe& pipe = ctx_.upstream.pipe;
+  if (!pipe.has_tls()) {
+    layer_->upstream_data(bytes);  // no copy on the plain path
+    return;
+  }
   const ConnectionId id = pipe.id();
   std::string plaintext = pipe.receive(bytes);
   if (pipe.failed()) {

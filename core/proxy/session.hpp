@@ -60,7 +60,7 @@ class Session {
 
  private:
   void on_client_data(std::string_view bytes);
-  void client_plaintext(std::string plaintext);
+  void client_plaintext(std::string_view plaintext);
   void on_client_eof();
   void on_upstream_data(std::string_view bytes);
   void on_upstream_eof();

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <random>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/overloaded.hpp"
@@ -57,7 +58,31 @@ inline std::string error_line(const ProtocolError& e) {
 // Lines accumulate across feed() calls. Consecutive payload pieces are joined into one
 // line: how many pieces a payload arrives in depends on the cuts, the bytes do not.
 // Errors are "error CODE at=OFFSET"; their messages are checked on their own.
-class FrameLines {
+// Lines with consecutive data pieces joined into one line (FrameLines, MessageLines).
+class JoinedLines {
+ public:
+  std::vector<std::string> lines;
+
+ protected:
+  void push(std::string line) {
+    lines.push_back(std::move(line));
+    in_piece_ = false;
+  }
+  void piece(std::string_view label, std::string_view data) {
+    EXPECT_FALSE(data.empty()) << "empty " << label << " piece";
+    if (in_piece_) {
+      lines.back() += printable(data);
+    } else {
+      lines.push_back(std::string(label) + " " + printable(data));
+      in_piece_ = true;
+    }
+  }
+
+ private:
+  bool in_piece_ = false;
+};
+
+class FrameLines : public JoinedLines {
  public:
   void add(const std::vector<FrameEvent>& events) {
     for (const auto& event : events) {
@@ -76,15 +101,7 @@ class FrameLines {
                 line += " at=" + std::to_string(h.offset);
                 push(line);
               },
-              [&](const FramePayload& p) {
-                EXPECT_FALSE(p.data.empty()) << "empty payload piece";
-                if (in_payload_) {
-                  lines.back() += printable(p.data);
-                } else {
-                  lines.push_back("payload " + printable(p.data));
-                  in_payload_ = true;
-                }
-              },
+              [&](const FramePayload& p) { piece("payload", p.data); },
               [&](const FrameEnd& e) {
                 push(e.control_payload.empty() ? "end" : "end " + printable(e.control_payload));
               },
@@ -93,17 +110,9 @@ class FrameLines {
           event);
     }
   }
-  std::vector<std::string> lines;
-
- private:
-  void push(std::string line) {
-    lines.push_back(std::move(line));
-    in_payload_ = false;
-  }
-  bool in_payload_ = false;
 };
 
-class MessageLines {
+class MessageLines : public JoinedLines {
  public:
   void add(const std::vector<MessageEvent>& events) {
     for (const auto& event : events) {
@@ -113,15 +122,7 @@ class MessageLines {
                 push("start " + std::string(opcode_name(s.opcode)) +
                      (s.compressed ? " compressed" : "") + " at=" + std::to_string(s.offset));
               },
-              [&](const MessageData& d) {
-                EXPECT_FALSE(d.data.empty()) << "empty data piece";
-                if (in_data_) {
-                  lines.back() += printable(d.data);
-                } else {
-                  lines.push_back("data " + printable(d.data));
-                  in_data_ = true;
-                }
-              },
+              [&](const MessageData& d) { piece("data", d.data); },
               [&](const MessageEnd& e) {
                 push("end size=" + std::to_string(e.size) + " frames=" + std::to_string(e.frames));
               },
@@ -137,14 +138,6 @@ class MessageLines {
           event);
     }
   }
-  std::vector<std::string> lines;
-
- private:
-  void push(std::string line) {
-    lines.push_back(std::move(line));
-    in_data_ = false;
-  }
-  bool in_data_ = false;
 };
 
 // The offsets to cut `size` bytes at, in the ways every test uses: whole, byte by byte,
