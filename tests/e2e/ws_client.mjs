@@ -13,7 +13,7 @@
 //
 // The client waits for the origin's greeting, then sends each message and waits for its echo,
 // then pings and waits for the pong, then closes and waits for the close. It reports JSON Lines
-// on stdout: upgrade (status, headers), first_bytes (hex), open (peer_port), message (binary, b64), pong (b64),
+// on stdout: upgrade (status, headers), open (peer_port), message (binary, b64), pong (b64),
 // close (code, reason, clean), error (message, code), unexpected_response (status, body), done.
 // The test compares bytes; this script only drives the conversation.
 
@@ -59,8 +59,9 @@ function failAll(err) {
 
 ws.on("upgrade", (res) => {
   emit({ event: "upgrade", status: res.statusCode, headers: res.headers });
-  // The first bytes after the 101 (the origin's greeting frame, normally 81 xx …).
-  res.socket.once("data", (chunk) => emit({ event: "first_bytes", hex: chunk.subarray(0, 16).toString("hex") }));
+  // No 'data' listener here: one added before ws's own puts the socket in flowing mode, and
+  // ws's unshift(head) then hands a greeting that came with the 101 to that listener only.
+  // The origin reports the first bytes it gets (ws_echo_server.mjs), which is what matters.
 });
 ws.on("unexpected-response", (req, res) => {
   const chunks = [];
