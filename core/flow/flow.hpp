@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/http/message.hpp"
 
@@ -67,6 +68,40 @@ struct Tls {
   std::string server_cert_not_after;
 };
 
+// One WebSocket message or control frame as it passed (RFC 6455). A data message
+// (text or binary) is recorded once, whole, however many frames carried it; ping,
+// pong and close frames are recorded each on their own. A compressed message
+// (permessage-deflate) is recorded inflated.
+struct WebSocketMessage {
+  bool from_client = true;
+  std::int64_t time_us = 0;      // Unix epoch µs when its first frame began to arrive
+  std::uint8_t opcode = 1;       // 1 text, 2 binary, 8 close, 9 ping, 10 pong
+  std::uint64_t length = 0;      // payload bytes, inflated when compressed
+  std::string data;              // the payload, at most the body limit (for a close: the reason)
+  bool truncated = false;        // length > data.size()
+  bool compressed = false;       // sent with permessage-deflate
+  std::uint64_t wire_length = 0; // payload bytes on the wire (differs from length when compressed)
+  std::optional<std::uint16_t> close_code;  // a close frame's status code, when it had one
+  std::string error;             // why the payload could not be shown (an inflate failure)
+};
+
+// Who closed a WebSocket, and how.
+struct WebSocketClose {
+  bool from_client = true;  // the side that sent the first close frame
+  std::optional<std::uint16_t> code;
+  std::string reason;
+  bool answered = false;  // the other side sent its close frame back
+};
+
+struct WebSocket {
+  std::string protocol;    // Sec-WebSocket-Protocol the server chose; empty if none
+  std::string extensions;  // Sec-WebSocket-Extensions the server chose; empty if none
+  std::vector<WebSocketMessage> messages;  // at most --ws-message-limit
+  std::uint64_t messages_dropped = 0;       // recorded beyond the limit: counted only
+  std::optional<WebSocketClose> close;      // absent when no close frame was seen
+  std::string protocol_error;  // the first framing error ("client: ..."), after which frames are relayed unparsed
+};
+
 struct Flow {
   std::string id;
   std::uint64_t connection_id = 0;
@@ -79,6 +114,7 @@ struct Flow {
   Timings timings;
   std::optional<Tunnel> tunnel;
   std::optional<Tls> tls;
+  std::optional<WebSocket> websocket;  // after a 101 to `Upgrade: websocket`
   std::string error;  // empty when the exchange succeeded
   std::string replay_of;  // the id of the flow this one replays; empty when not a replay
 };

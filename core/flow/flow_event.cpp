@@ -8,6 +8,7 @@ const char* flow_stage_name(FlowStage stage) {
     case FlowStage::kRequestEnd: return "request end";
     case FlowStage::kResponseHead: return "response head";
     case FlowStage::kProgress: return "progress";
+    case FlowStage::kWebSocketMessage: return "websocket message";
   }
   return "?";
 }
@@ -35,6 +36,12 @@ Flow without_bodies(const Flow& flow) {
   out.timings = flow.timings;
   out.tunnel = flow.tunnel;
   out.tls = flow.tls;
+  if (flow.websocket) {
+    // The messages stay out, as the bodies do: a long-lived socket would copy them all.
+    const WebSocket& ws = *flow.websocket;
+    out.websocket = WebSocket{ws.protocol, ws.extensions, {}, ws.messages_dropped, ws.close,
+                              ws.protocol_error};
+  }
   out.error = flow.error;
   out.replay_of = flow.replay_of;
   return out;
