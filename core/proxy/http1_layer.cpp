@@ -8,6 +8,7 @@
 #include "core/proxy/origin_tls.hpp"
 #include "core/proxy/relay.hpp"
 #include "core/proxy/tunnel_setup.hpp"
+#include "core/proxy/websocket_layer.hpp"
 
 namespace flowscope::proxy {
 
@@ -596,8 +597,14 @@ void Http1Layer::hand_over_to_tunnel() {
 void Http1Layer::hand_over_to_relay(std::string_view upstream_leftover) {
   state_ = State::kHandedOver;
   response_parser_.reset();
-  ctx_.switch_to(std::make_unique<Relay>(ctx_, std::move(*exchange_), std::string(upstream_leftover),
-                                         std::exchange(client_buf_, {})));
+  Exchange& ex = *exchange_;
+  if (is_websocket_upgrade(ex.request.headers, ex.flow().response->headers)) {
+    ctx_.switch_to(std::make_unique<WebSocketLayer>(ctx_, std::move(ex), std::string(upstream_leftover),
+                                                    std::exchange(client_buf_, {})));
+  } else {
+    ctx_.switch_to(std::make_unique<Relay>(ctx_, std::move(ex), std::string(upstream_leftover),
+                                           std::exchange(client_buf_, {})));
+  }
   exchange_.reset();
 }
 

@@ -1,5 +1,7 @@
 #include "core/proxy/http_stream.hpp"
 
+#include <algorithm>
+#include <cstddef>
 #include <utility>
 
 #include "core/flow/body.hpp"
@@ -24,6 +26,20 @@ void HttpStream::live(flow::FlowStage stage) {
   if (!context_.live_events) return;
   const bool heads = stage == flow::FlowStage::kStarted || stage == flow::FlowStage::kResponseHead;
   context_.out.push_back(LiveFlow{{stage, heads ? flow::without_bodies(flow_) : flow::progress_of(flow_)}});
+}
+
+void HttpStream::websocket_progress(std::size_t first_new) {
+  if (!context_.live_events || !flow_.websocket) return;
+  const flow::WebSocket& ws = *flow_.websocket;
+  flow::Flow event;
+  event.id = flow_.id;
+  flow::WebSocket& part = event.websocket.emplace();
+  part.messages.assign(ws.messages.begin() + static_cast<std::ptrdiff_t>(std::min(first_new, ws.messages.size())),
+                       ws.messages.end());
+  part.messages_dropped = ws.messages_dropped;
+  part.close = ws.close;
+  part.protocol_error = ws.protocol_error;
+  context_.out.push_back(LiveFlow{{flow::FlowStage::kWebSocketMessage, std::move(event)}});
 }
 
 HookAnswer HttpStream::request_head() {

@@ -48,6 +48,10 @@ class HttpStream {
   // The response is complete: timings are final, then the hook.
   HookAnswer response_end();
 
+  // The flow's WebSocket record grew: a live event with the messages from index
+  // `first_new` on, and the close.
+  void websocket_progress(std::size_t first_new);
+
   // Records the flow (with `error` when it failed); later calls do nothing.
   void finish(std::string error = {});
   bool finished() const { return finished_; }

@@ -65,6 +65,7 @@ void Relay::upstream_error(std::string_view message) {
 void Relay::finish(std::string_view error) {
   if (finished_) return;
   finished_ = true;
+  before_finish(error);
   exchange_.flow().tunnel->duration_ms = elapsed_ms(exchange_.stream.started_us(), ctx_.now());
   exchange_.stream.finish(std::string(error));
   ctx_.release_upstream(false);

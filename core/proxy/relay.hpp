@@ -35,12 +35,19 @@ class Relay : public Layer {
   void shutdown() override { ctx_.draining = true; }
   void abort(std::string_view reason) override { finish(reason); }
 
+ protected:
+  // Once, just before the flow is recorded: a layer that reads the relayed bytes
+  // completes its part of the flow (`error` is why the relay ended, empty if cleanly).
+  virtual void before_finish(std::string_view /*error*/) {}
+  bool finished() const { return finished_; }
+
+  ConnectionContext& ctx_;
+  Exchange exchange_;
+
  private:
   void side_closed(bool client);
   void finish(std::string_view error);
 
-  ConnectionContext& ctx_;
-  Exchange exchange_;
   std::string from_upstream_;
   std::string from_client_;
   bool finished_ = false;

@@ -649,8 +649,70 @@ class RecordingTest(WsCase):
 
     # ---- the messages (issue 10; not recorded yet) -----------------------------------------
 
-    # The recording of WebSocket messages (issue 10) is not built yet; its tests live on the
-    # ws-e2e branch (test_messages_recorded*) until it is.
+    def assertMessagesRecorded(self, f, scheme, path, check_length=True):
+        """The flow's WebSocket messages: every data message in order with direction, opcode,
+        time, length and exact payload; the close with code 1000, reason "bye", closed by the client."""
+        ws = ws_section(f)
+        self.assertIsInstance(ws, dict, "the upgrade flow has no `websocket` messages (issue 10: each "
+                              "message with direction, time, opcode, length, text or base64; the close "
+                              "with code, reason and side). Its keys: %s" % sorted(f))
+        msgs = ws.get("messages")
+        self.assertIsInstance(msgs, list, "websocket.messages: %s" % json.dumps(ws)[:2000])
+        data = [m for m in msgs if message_opcode(m) in (0, 1, 2)]
+        expected = [("server", 1, greeting(scheme, path))]
+        for binary, payload in MESSAGES:
+            expected += [("client", 2 if binary else 1, payload), ("server", 2 if binary else 1, payload)]
+        got = [(message_direction(m), message_opcode(m), message_bytes(m)) for m in data]
+        self.assertEqual(len(got), len(expected), "recorded data messages: %s" %
+                         [(d, o, short(b) if b is not None else None) for d, o, b in got])
+        for i, ((gd, go, gb), (ed, eo, eb), m) in enumerate(zip(got, expected, data)):
+            where = "websocket message %d (%s)" % (i, json.dumps(m)[:300])
+            self.assertEqual(gd, ed, "%s: direction" % where)
+            self.assertEqual(go, eo, "%s: opcode" % where)
+            self.assertTrue(gb == eb, "%s: payload %s, expected %s" % (where, short(gb) if gb is not None
+                                                                       else None, short(eb)))
+            if check_length:
+                self.assertEqual(m.get("length", m.get("size")), len(eb), "%s: length" % where)
+            self.assertTrue(any(k in m for k in ("time", "timestamp", "started")), "%s: no time" % where)
+            self.assertFalse(m.get("truncated"), "%s: truncated with --body-limit 0" % where)
+
+        close = ws.get("close")
+        if close is None:  # or recorded as close frames among the messages
+            frames = [m for m in msgs if message_opcode(m) == 8]
+            self.assertTrue(frames, "no close recorded: %s" % json.dumps(ws)[-2000:])
+            first = frames[0]
+            close = {"code": first.get("code", first.get("close_code")),
+                     "reason": first.get("reason", first.get("close_reason")),
+                     "side": message_direction(first)}
+        self.assertEqual(close.get("code", close.get("close_code")), CLOSE_CODE, "close: %s" % close)
+        self.assertEqual(close.get("reason", close.get("close_reason")), CLOSE_REASON, "close: %s" % close)
+        side = close.get("side", close.get("closed_by", close.get("by", close.get("direction"))))
+        self.assertEqual(_DIRECTION.get(str(side).lower()), "client", "which side closed: %s" % close)
+
+    def test_messages_recorded(self):
+        """ws:// (Node client, no compression): the store holds every message and the close."""
+        flows, origin, run, proxy = self.record("node", "ws", "/rec/messages", deflate=False)
+        self.assertConversation(run, origin, proxy, "ws", "/rec/messages")
+        f = self.assertUpgradeRecorded(flows, "ws", origin, "/rec/messages")
+        self.assertMessagesRecorded(f, "ws", "/rec/messages")
+
+    def test_messages_recorded_deflate(self):
+        """ws:// with permessage-deflate: the store holds the inflated messages (the wire length
+        of a compressed message is not the message length, so length is not checked here)."""
+        flows, origin, run, proxy = self.record("node", "ws", "/rec/deflate", deflate=True)
+        self.assertConversation(run, origin, proxy, "ws", "/rec/deflate")
+        opened = run.of("open")
+        self.assertIn("permessage-deflate", json.dumps(opened), "deflate was not negotiated%s" % self.diag(run))
+        f = self.assertUpgradeRecorded(flows, "ws", origin, "/rec/deflate")
+        self.assertMessagesRecorded(f, "ws", "/rec/deflate", check_length=False)
+
+    def test_messages_recorded_wss(self):
+        """wss:// through interception (Node client, no compression): the messages and the close."""
+        flows, origin, run, proxy = self.record("node", "wss", "/rec/wss-messages", deflate=False)
+        self.assertConversation(run, origin, proxy, "wss", "/rec/wss-messages")
+        f = self.assertUpgradeRecorded(flows, "wss", origin, "/rec/wss-messages")
+        self.assertMessagesRecorded(f, "wss", "/rec/wss-messages")
+
 
 if __name__ == "__main__":
     e2e.main()
