@@ -10,6 +10,12 @@ std::string format_ms(double ms) {
   std::snprintf(buf, sizeof buf, "%.1fms", ms);
   return buf;
 }
+// A peer's text on one console line: control characters become spaces.
+std::string one_line(std::string text) {
+  for (char& c : text)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
+  return text;
+}
 }  // namespace
 
 std::string summary_line(const Flow& flow) {
@@ -24,6 +30,16 @@ std::string summary_line(const Flow& flow) {
     for (double t : {flow.timings.send, flow.timings.wait, flow.timings.receive})
       if (t > 0) total += t;
     line += " " + format_ms(total);
+  }
+  if (flow.websocket) {
+    const WebSocket& ws = *flow.websocket;
+    line += " websocket " + std::to_string(ws.messages.size() + ws.messages_dropped) + " messages";
+    if (ws.close) {
+      line += std::string(", closed by the ") + (ws.close->from_client ? "client" : "server");
+      if (ws.close->code) line += " " + std::to_string(*ws.close->code);
+      if (!ws.close->reason.empty()) line += " " + one_line(ws.close->reason.substr(0, 60));
+    }
+    if (!ws.protocol_error.empty()) line += ", protocol error: " + ws.protocol_error;
   }
   if (!flow.error.empty()) line += " error: " + flow.error.substr(0, flow.error.find('\n'));
   return line;
