@@ -11,6 +11,7 @@
 #include "core/store/har_query.hpp"
 #include "core/store/har_time.hpp"
 #include "core/store/har_timings.hpp"
+#include "core/store/har_websocket.hpp"
 #include "core/store/har_writer.hpp"
 
 namespace flowscope::store {
@@ -380,6 +381,10 @@ Result<flow::Flow> flow_from_har_entry(const json& entry, std::size_t index) {
   }
   flow.client_address = string_at(ours, "clientAddress").value_or("");
   if (const json* tls = object_at(ours, "tls")) flow.tls = tls_from(*tls);
+  auto websocket = websocket_from_har(entry, ours, flow.response ? &flow.response->headers : nullptr,
+                                      field(index, ""));
+  if (!websocket) return std::unexpected(websocket.error());
+  flow.websocket = std::move(*websocket);
 
   // Chrome puts `_error` in the response (null when there was none); we put it on the entry.
   if (auto error = string_at(entry, "_error")) {
