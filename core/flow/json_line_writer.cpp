@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "core/base64.hpp"
+#include "core/flow/epoch_seconds.hpp"
 #include "core/flow/flow_format.hpp"
 #include "core/flow/rfc3339.hpp"
 #include "core/flow/swar.hpp"
@@ -121,6 +122,11 @@ class LineWriter {
       out_ += '}';
     }
 
+    if (flow.websocket) {
+      key("websocket");
+      websocket(*flow.websocket);
+    }
+
     if (!flow.error.empty()) {
       key("error");
       string(flow.error);
@@ -167,14 +173,30 @@ class LineWriter {
     number(ms);
   }
 
+  // The first member of an object whose members may each be left out: no comma before
+  // it. `first` starts true and is cleared by the first call.
+  void member(std::string_view name, bool& first) {
+    if (!first) out_ += ',';
+    first = false;
+    out_ += '"';
+    out_ += name;
+    out_ += "\":";
+  }
+
   void string(std::string_view bytes) {
     if (!is_valid_utf8(bytes)) {
-      out_ += "{\"b64\":\"";
-      out_ += base64_encode(bytes);
-      out_ += "\"}";
+      out_ += "{\"b64\":";
+      base64_string(bytes);
+      out_ += '}';
       return;
     }
     quoted(bytes);
+  }
+
+  void base64_string(std::string_view bytes) {
+    out_ += '"';
+    out_ += base64_encode(bytes);
+    out_ += '"';
   }
 
   // `bytes` must be valid UTF-8: only '"', '\\' and control bytes need escaping.
@@ -249,9 +271,8 @@ class LineWriter {
       out_ += ",\"encoding\":\"utf-8\",\"data\":";
       quoted(body.data);
     } else {
-      out_ += ",\"encoding\":\"base64\",\"data\":\"";
-      out_ += base64_encode(body.data);
-      out_ += '"';
+      out_ += ",\"encoding\":\"base64\",\"data\":";
+      base64_string(body.data);
     }
     out_ += '}';
   }
@@ -266,15 +287,102 @@ class LineWriter {
     out_ += '}';
   }
 
+  void websocket(const WebSocket& ws) {
+    out_ += '{';
+    bool first = true;
+    if (!ws.protocol.empty()) {
+      member("protocol", first);
+      string(ws.protocol);
+    }
+    if (!ws.extensions.empty()) {
+      member("extensions", first);
+      string(ws.extensions);
+    }
+    member("messages", first);
+    out_ += '[';
+    for (std::size_t i = 0; i < ws.messages.size(); ++i) {
+      if (i > 0) out_ += ',';
+      ws_message(ws.messages[i]);
+    }
+    out_ += ']';
+    key("messages_dropped");
+    integer(ws.messages_dropped);
+    if (ws.close) {
+      key("close");
+      ws_close(*ws.close);
+    }
+    if (!ws.protocol_error.empty()) {
+      key("protocol_error");
+      string(ws.protocol_error);
+    }
+    out_ += '}';
+  }
+
+  // Members that hold their default are left out; docs/flow-format.md gives the defaults.
+  void ws_message(const WebSocketMessage& m) {
+    out_ += m.from_client ? "{\"direction\":\"client\"" : "{\"direction\":\"server\"";
+    key("time");
+    append_epoch_seconds(m.time_us, out_);
+    key("opcode");
+    integer(static_cast<unsigned>(m.opcode));
+    key("length");
+    integer(m.length);
+    if (ws_payload_reads_as_text(m.opcode, m.data)) {
+      key("text");
+      quoted(m.data);
+    } else {
+      key("base64");
+      base64_string(m.data);
+    }
+    if (m.truncated) out_ += ",\"truncated\":true";
+    if (m.compressed) out_ += ",\"compressed\":true";
+    // Absent, it reads as `length`: only a compressed message differs on the wire.
+    if (m.compressed || m.wire_length != m.length) {
+      key("wire_length");
+      integer(m.wire_length);
+    }
+    if (m.close_code) {
+      key("close_code");
+      integer(*m.close_code);
+    }
+    if (!m.error.empty()) {
+      key("error");
+      string(m.error);
+    }
+    out_ += '}';
+  }
+
+  void ws_close(const WebSocketClose& close) {
+    out_ += close.from_client ? "{\"side\":\"client\"" : "{\"side\":\"server\"";
+    if (close.code) {
+      key("code");
+      integer(*close.code);
+    }
+    key("reason");
+    string(close.reason);
+    out_ += close.answered ? ",\"answered\":true" : ",\"answered\":false";
+    out_ += '}';
+  }
+
   std::string& out_;
 };
+
+// Room for the payloads as base64 plus each message's keys, so the line is built
+// without regrowing.
+std::size_t websocket_reserve(const Flow& flow) {
+  if (!flow.websocket) return 0;
+  std::size_t size = 128;
+  for (const auto& message : flow.websocket->messages) size += 96 + message.data.size() * 4 / 3;
+  return size;
+}
 
 }  // namespace
 
 std::string to_json_line(const Flow& flow) {
   std::string line;
   line.reserve(1024 + flow.request.body.data.size() * 4 / 3 +
-               (flow.response ? flow.response->body.data.size() * 4 / 3 : 0));
+               (flow.response ? flow.response->body.data.size() * 4 / 3 : 0) +
+               websocket_reserve(flow));
   append_json_line(flow, line);
   return line;
 }

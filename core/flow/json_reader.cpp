@@ -5,6 +5,7 @@
 #include <string>
 
 #include "core/base64.hpp"
+#include "core/flow/epoch_seconds.hpp"
 #include "core/flow/flow_format.hpp"
 #include "core/flow/rfc3339.hpp"
 
@@ -161,6 +162,93 @@ Result<void> read_tls_side(const json& object, const char* key, TlsSide& out,
   return {};
 }
 
+// "client" or "server", the side a message or the first close came from.
+Result<void> read_side_field(const json& object, const char* key, bool& from_client,
+                             std::string_view where) {
+  auto it = object.find(key);
+  if (it == object.end()) return {};
+  if (it->is_string() && it->get_ref<const std::string&>() == "client") {
+    from_client = true;
+  } else if (it->is_string() && it->get_ref<const std::string&>() == "server") {
+    from_client = false;
+  } else {
+    return fail(std::string(where) + "." + key + ": expected \"client\" or \"server\"");
+  }
+  return {};
+}
+
+template <class Int>
+Result<void> read_optional_int_field(const json& object, const char* key,
+                                     std::optional<Int>& out, std::string_view where) {
+  if (!object.contains(key)) return {};
+  FLOWSCOPE_TRY(read_int_field(object, key, out.emplace(), where));
+  return {};
+}
+
+// A message's payload: "text" as it is, or "base64"; neither is an empty payload.
+Result<void> read_ws_payload(const json& message, std::string& out, std::string_view where) {
+  if (auto text = message.find("text"); text != message.end()) {
+    if (!text->is_string()) return fail(std::string(where) + ".text: expected a string");
+    out = text->get_ref<const std::string&>();
+    return {};
+  }
+  auto b64 = message.find("base64");
+  if (b64 == message.end()) return {};
+  if (!b64->is_string()) return fail(std::string(where) + ".base64: expected a string");
+  auto bytes = base64_decode(b64->get_ref<const std::string&>());
+  if (!bytes) return fail(std::string(where) + ".base64: not valid base64");
+  out = std::move(*bytes);
+  return {};
+}
+
+Result<void> read_ws_message(const json& message, WebSocketMessage& out, std::string_view where) {
+  if (!message.is_object()) return fail(std::string(where) + ": expected an object");
+  FLOWSCOPE_TRY(read_side_field(message, "direction", out.from_client, where));
+  if (auto time = message.find("time"); time != message.end()) {
+    auto us = time->is_number() ? epoch_seconds_to_us(time->get<double>()) : std::nullopt;
+    if (!us) return fail(std::string(where) + ".time: expected Unix epoch seconds");
+    out.time_us = *us;
+  }
+  FLOWSCOPE_TRY(read_int_field(message, "opcode", out.opcode, where));
+  FLOWSCOPE_TRY(read_int_field(message, "length", out.length, where));
+  FLOWSCOPE_TRY(read_ws_payload(message, out.data, where));
+  FLOWSCOPE_TRY(read_bool_field(message, "truncated", out.truncated, where));
+  FLOWSCOPE_TRY(read_bool_field(message, "compressed", out.compressed, where));
+  out.wire_length = out.length;  // left out when nothing changed it on the wire
+  FLOWSCOPE_TRY(read_int_field(message, "wire_length", out.wire_length, where));
+  FLOWSCOPE_TRY(read_optional_int_field(message, "close_code", out.close_code, where));
+  FLOWSCOPE_TRY(read_string_field(message, "error", out.error, where));
+  return {};
+}
+
+Result<void> read_websocket(const json& object, WebSocket& out) {
+  const std::string_view at = "flow.websocket";
+  FLOWSCOPE_TRY(read_string_field(object, "protocol", out.protocol, at));
+  FLOWSCOPE_TRY(read_string_field(object, "extensions", out.extensions, at));
+  if (auto messages = object.find("messages"); messages != object.end()) {
+    if (!messages->is_array()) return fail("flow.websocket.messages: expected an array");
+    out.messages.resize(messages->size());
+    for (std::size_t i = 0; i < out.messages.size(); ++i) {
+      const std::string where = "flow.websocket.messages[" + std::to_string(i) + "]";
+      FLOWSCOPE_TRY(read_ws_message((*messages)[i], out.messages[i], where));
+    }
+  }
+  FLOWSCOPE_TRY(read_int_field(object, "messages_dropped", out.messages_dropped, at));
+  auto close = find_object(object, "close", at);
+  if (!close) return std::unexpected(close.error());
+  if (*close) {
+    const json& c = **close;
+    WebSocketClose& closed = out.close.emplace();
+    const std::string_view where = "flow.websocket.close";
+    FLOWSCOPE_TRY(read_side_field(c, "side", closed.from_client, where));
+    FLOWSCOPE_TRY(read_optional_int_field(c, "code", closed.code, where));
+    FLOWSCOPE_TRY(read_string_field(c, "reason", closed.reason, where));
+    FLOWSCOPE_TRY(read_bool_field(c, "answered", closed.answered, where));
+  }
+  FLOWSCOPE_TRY(read_string_field(object, "protocol_error", out.protocol_error, at));
+  return {};
+}
+
 Result<Flow> read_flow(const json& record, const ReadOptions& options) {
   if (!record.is_object()) return fail("not a flow record: expected a JSON object");
   auto format = record.find("format");
@@ -252,6 +340,10 @@ Result<Flow> read_flow(const json& record, const ReadOptions& options) {
     FLOWSCOPE_TRY(read_string_field(t, "server_cert_not_after", out.server_cert_not_after, at));
   }
 
+  auto websocket = find_object(record, "websocket", root);
+  if (!websocket) return std::unexpected(websocket.error());
+  if (*websocket) FLOWSCOPE_TRY(read_websocket(**websocket, flow.websocket.emplace()));
+
   FLOWSCOPE_TRY(read_string_field(record, "error", flow.error, root));
   FLOWSCOPE_TRY(read_string_field(record, "replay_of", flow.replay_of, root));
   return flow;
@@ -271,7 +363,8 @@ Result<Flow> parse_line(std::string_view line, const ReadOptions& options) {
   json::parser_callback_t drop_body_data = nullptr;
   if (options.skip_body_data) {
     // Discards each body's "data" member as soon as it is parsed, so the record never
-    // holds it. Bodies are the only objects with a "data" key.
+    // holds it. Bodies are the only objects with a "data" key (WebSocket payloads are
+    // "text" or "base64", and are kept).
     drop_body_data = [](int, json::parse_event_t event, json& parsed) {
       return !(event == json::parse_event_t::key && parsed.is_string() &&
                parsed.get_ref<const std::string&>() == "data");

@@ -66,4 +66,8 @@ bool body_reads_as_text(std::string_view bytes) {
   return is_valid_utf8(bytes);
 }
 
+bool ws_payload_reads_as_text(std::uint8_t opcode, std::string_view payload) {
+  return (opcode == 1 || opcode == 8) && is_valid_utf8(payload);
+}
+
 }  // namespace flowscope::flow

@@ -7,83 +7,19 @@
 #include <istream>
 
 #include "core/base64.hpp"
+#include "core/store/har_json.hpp"
 #include "core/store/har_query.hpp"
 #include "core/store/har_time.hpp"
 #include "core/store/har_timings.hpp"
+#include "core/store/har_websocket.hpp"
 #include "core/store/har_writer.hpp"
 
 namespace flowscope::store {
 
 using nlohmann::json;
+using namespace har;
 
 namespace {
-
-// ---- typed access ----------------------------------------------------------------
-//
-// Entries are read without exceptions: every access checks the type, and a field of
-// the wrong type counts as missing, except where the entry would be meaningless
-// without it (request.method, request.url).
-
-const json* member(const json& object, const char* key) {
-  if (!object.is_object()) return nullptr;
-  auto it = object.find(key);
-  return it == object.end() ? nullptr : &*it;
-}
-
-const json* object_at(const json& object, const char* key) {
-  const json* value = member(object, key);
-  return value && value->is_object() ? value : nullptr;
-}
-
-const json* array_at(const json& object, const char* key) {
-  const json* value = member(object, key);
-  return value && value->is_array() ? value : nullptr;
-}
-
-std::optional<std::string> string_at(const json& object, const char* key) {
-  const json* value = member(object, key);
-  if (!value || !value->is_string()) return std::nullopt;
-  return value->get<std::string>();
-}
-
-// Any JSON number: HAR files write sizes and times as integers or floats alike.
-std::optional<double> number_at(const json& object, const char* key) {
-  const json* value = member(object, key);
-  if (!value || !value->is_number()) return std::nullopt;
-  const double number = value->get<double>();
-  if (!std::isfinite(number)) return std::nullopt;
-  return number;
-}
-
-// A size: a non-negative number (HAR uses -1 for "unknown").
-std::optional<std::uint64_t> size_at(const json& object, const char* key) {
-  const json* value = member(object, key);
-  if (value && value->is_number_unsigned()) return value->get<std::uint64_t>();
-  auto number = number_at(object, key);
-  if (!number || *number < 0 || *number >= 1.8e19) return std::nullopt;
-  return static_cast<std::uint64_t>(*number);
-}
-
-bool flag_at(const json& object, const char* key) {
-  const json* value = member(object, key);
-  return value && value->is_boolean() && value->get<bool>();
-}
-
-// A non-empty string, or a string of digits written as a number (ids, ports).
-std::optional<std::uint64_t> id_at(const json& object, const char* key) {
-  const json* value = member(object, key);
-  if (!value) return std::nullopt;
-  if (value->is_number_unsigned()) return value->get<std::uint64_t>();
-  if (!value->is_string()) return std::nullopt;
-  const std::string& text = value->get_ref<const std::string&>();
-  if (text.empty() || text.size() > 19) return std::nullopt;
-  std::uint64_t id = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') return std::nullopt;
-    id = id * 10 + static_cast<std::uint64_t>(c - '0');
-  }
-  return id;
-}
 
 // "log.entries[3].request.url": where in the document a problem is.
 std::string field(std::size_t index, std::string_view path) {
@@ -445,6 +381,10 @@ Result<flow::Flow> flow_from_har_entry(const json& entry, std::size_t index) {
   }
   flow.client_address = string_at(ours, "clientAddress").value_or("");
   if (const json* tls = object_at(ours, "tls")) flow.tls = tls_from(*tls);
+  auto websocket = websocket_from_har(entry, ours, flow.response ? &flow.response->headers : nullptr,
+                                      field(index, ""));
+  if (!websocket) return std::unexpected(websocket.error());
+  flow.websocket = std::move(*websocket);
 
   // Chrome puts `_error` in the response (null when there was none); we put it on the entry.
   if (auto error = string_at(entry, "_error")) {

@@ -12,6 +12,7 @@
 #include "core/store/har_query.hpp"
 #include "core/store/har_time.hpp"
 #include "core/store/har_timings.hpp"
+#include "core/store/har_websocket.hpp"
 
 namespace flowscope::store {
 
@@ -289,6 +290,7 @@ Json flowscope_json(const flow::Flow& flow) {
     t["serverCertNotAfter"] = tls.server_cert_not_after;
     out["tls"] = std::move(t);
   }
+  if (flow.websocket) out["websocket"] = har::flowscope_websocket_json(*flow.websocket);
   return out;
 }
 
@@ -326,6 +328,7 @@ Json har_entry(const flow::Flow& flow, const HarOptions& options) {
   entry["_flowscope_id"] = flow.id;
   entry["_flowscope"] = flowscope_json(flow);
   if (flow.tunnel) entry["_tunnel"] = tunnel_json(*flow.tunnel);
+  if (flow.websocket) entry["_webSocketMessages"] = har::websocket_messages_json(*flow.websocket);
   if (!flow.error.empty()) entry["_error"] = flow.error;
   return entry;
 }

@@ -668,6 +668,74 @@ class RecordHarTest(e2e.E2ETestCase):
                                        "lists):\n  " + "\n  ".join(problems))
 
 
+class WebSocketHarTest(e2e.E2ETestCase):
+    """`export --har` of a store line with a WebSocket session, written here by hand: the entry carries
+    Chrome's _webSocketMessages, the HAR still passes har-validator, and `import` gives the session back."""
+
+    WEBSOCKET = {
+        "protocol": "chat", "extensions": "permessage-deflate",
+        "messages": [
+            {"direction": "client", "time": 1795563481.124456, "opcode": 1, "length": 5, "text": "hello"},
+            {"direction": "server", "time": 1795563481.125, "opcode": 1, "length": 19,
+             "text": "hello, hello, hello", "compressed": True, "wire_length": 9},
+            {"direction": "server", "time": 1795563481.126456, "opcode": 2, "length": 4, "base64": "AAEC/w=="},
+            {"direction": "client", "time": 1795563481.127456, "opcode": 1, "length": 4096,
+             "base64": base64.b64encode("price: \u20ac".encode("utf-8")[:-1]).decode(), "truncated": True},
+            {"direction": "client", "time": 1795563481.128456, "opcode": 9, "length": 2, "base64": "aGk="},
+            {"direction": "server", "time": 1795563481.129456, "opcode": 10, "length": 2, "base64": "aGk="},
+            {"direction": "client", "time": 1795563481.130456, "opcode": 8, "length": 3, "text": "bye",
+             "close_code": 1000},
+        ],
+        "messages_dropped": 4,
+        "close": {"side": "client", "code": 1000, "reason": "bye", "answered": False},
+    }
+
+    def record(self):
+        return {
+            "format": 1, "id": "12-1", "connection_id": 12, "started": "2026-11-24T23:38:01.123456Z",
+            "client_address": "127.0.0.1:53422", "server_address": "127.0.0.1:8080", "scheme": "http",
+            "request": {"method": "GET", "url": "http://127.0.0.1:8080/socket", "http_version": "HTTP/1.1",
+                        "headers": [["Host", "127.0.0.1:8080"], ["Upgrade", "websocket"], ["Connection", "Upgrade"]],
+                        "body": {"size": 0, "truncated": False, "encoding": "utf-8", "data": ""}},
+            "response": {"status": 101, "reason": "Switching Protocols", "http_version": "HTTP/1.1",
+                         "headers": [["Upgrade", "websocket"], ["Connection", "Upgrade"],
+                                     ["Sec-WebSocket-Protocol", "chat"]],
+                         "body": {"size": 0, "truncated": False, "encoding": "utf-8", "data": ""}},
+            "timings": {"dns": None, "connect": 0.5, "tls": None, "send": 0.125, "wait": 1.5, "receive": 0},
+            "websocket": self.WEBSOCKET,
+        }
+
+    def test_export_is_valid_har_with_chromes_messages_and_imports_back(self):
+        d = e2e.make_tempdir()
+        store = os.path.join(d, "ws.jsonl")
+        with open(store, "w", encoding="utf-8") as f:
+            f.write(json.dumps(self.record(), separators=(",", ":")) + "\n")
+        har = os.path.join(d, "ws.har")
+        p = e2e.run_flowscope("export", "--har", har, store)
+        self.assertEqual(p.returncode, 0, e2e.describe_run(p))
+        ok, output = e2e.validate_har_schema(har)
+        self.assertTrue(ok, output)
+
+        entry = e2e.load_har(har)["log"]["entries"][0]
+        got = entry.get("_webSocketMessages")
+        self.assertIsInstance(got, list, "the upgrade's entry carries _webSocketMessages: %r" % entry)
+        self.assertEqual([(m["type"], m["opcode"]) for m in got],
+                         [("send", 1), ("receive", 1), ("receive", 2), ("send", 1), ("send", 9), ("receive", 10),
+                          ("send", 8)])
+        self.assertEqual(got[0], {"type": "send", "time": 1795563481.124456, "opcode": 1, "data": "hello"})
+        self.assertEqual(got[2]["data"], "AAEC/w==", "binary goes as base64, as Chrome writes it")
+        self.assertEqual(got[3]["data"], self.WEBSOCKET["messages"][3]["base64"],
+                         "text that is not UTF-8 (cut mid-character) stays exact as base64")
+
+        back = os.path.join(d, "back.jsonl")
+        p = e2e.run_flowscope("import", har, "-o", back)
+        self.assertEqual(p.returncode, 0, e2e.describe_run(p))
+        lines = e2e.read_jsonl(back)
+        self.assertEqual(len(lines), 1, lines)
+        self.assertEqual(lines[0][2].get("websocket"), self.WEBSOCKET,
+                         "flowscope -> HAR -> flowscope keeps the WebSocket record")
+
+
 class RecordBehaviourTest(e2e.E2ETestCase):
     """The child process: exit status, environment, -q, missing command."""
 

@@ -33,6 +33,39 @@ inline void expect_same_side(const TlsSide& a, const TlsSide& b) {
   EXPECT_EQ(a.alpn, b.alpn);
 }
 
+inline void expect_same_websocket(const std::optional<WebSocket>& a,
+                                  const std::optional<WebSocket>& b) {
+  ASSERT_EQ(a.has_value(), b.has_value());
+  if (!a) return;
+  EXPECT_EQ(a->protocol, b->protocol);
+  EXPECT_EQ(a->extensions, b->extensions);
+  ASSERT_EQ(a->messages.size(), b->messages.size());
+  for (std::size_t i = 0; i < a->messages.size(); ++i) {
+    const WebSocketMessage& x = a->messages[i];
+    const WebSocketMessage& y = b->messages[i];
+    SCOPED_TRACE("websocket message " + std::to_string(i));
+    EXPECT_EQ(x.from_client, y.from_client);
+    EXPECT_EQ(x.time_us, y.time_us);
+    EXPECT_EQ(x.opcode, y.opcode);
+    EXPECT_EQ(x.length, y.length);
+    EXPECT_EQ(x.data, y.data);
+    EXPECT_EQ(x.truncated, y.truncated);
+    EXPECT_EQ(x.compressed, y.compressed);
+    EXPECT_EQ(x.wire_length, y.wire_length);
+    EXPECT_EQ(x.close_code, y.close_code);
+    EXPECT_EQ(x.error, y.error);
+  }
+  EXPECT_EQ(a->messages_dropped, b->messages_dropped);
+  ASSERT_EQ(a->close.has_value(), b->close.has_value());
+  if (a->close) {
+    EXPECT_EQ(a->close->from_client, b->close->from_client);
+    EXPECT_EQ(a->close->code, b->close->code);
+    EXPECT_EQ(a->close->reason, b->close->reason);
+    EXPECT_EQ(a->close->answered, b->close->answered);
+  }
+  EXPECT_EQ(a->protocol_error, b->protocol_error);
+}
+
 // Every field of Flow; keep in step with core/flow/flow.hpp.
 inline void expect_same_flow(const Flow& a, const Flow& b) {
   EXPECT_EQ(a.id, b.id);
@@ -78,8 +111,38 @@ inline void expect_same_flow(const Flow& a, const Flow& b) {
     EXPECT_EQ(a.tls->server_cert_issuer, b.tls->server_cert_issuer);
     EXPECT_EQ(a.tls->server_cert_not_after, b.tls->server_cert_not_after);
   }
+  expect_same_websocket(a.websocket, b.websocket);
   EXPECT_EQ(a.error, b.error);
   EXPECT_EQ(a.replay_of, b.replay_of);
+}
+
+// A WebSocket session after a 101 with one of each kind of message: text, binary, ping,
+// pong, and a close answered by the server.
+inline WebSocket chat_websocket(std::int64_t opened_us) {
+  WebSocket ws;
+  ws.protocol = "chat";
+  ws.extensions = "permessage-deflate";
+  auto add = [&](bool from_client, std::uint8_t opcode, std::string data) -> WebSocketMessage& {
+    WebSocketMessage m;
+    m.from_client = from_client;
+    m.time_us = opened_us + 1'000 * static_cast<std::int64_t>(ws.messages.size() + 1);
+    m.opcode = opcode;
+    m.length = data.size();
+    m.wire_length = data.size();
+    m.data = std::move(data);
+    return ws.messages.emplace_back(std::move(m));
+  };
+  add(true, 1, "hello");
+  WebSocketMessage& squeezed = add(false, 1, "hello, hello, hello");
+  squeezed.compressed = true;
+  squeezed.wire_length = 9;
+  add(false, 2, std::string("\x00\x01\x02\xff", 4));
+  add(true, 9, "are you there");
+  add(false, 10, "are you there");
+  add(true, 8, "bye").close_code = 1000;
+  add(false, 8, "bye").close_code = 1000;
+  ws.close = WebSocketClose{true, 1000, "bye", true};
+  return ws;
 }
 
 // A typical intercepted HTTPS exchange with a small JSON response.

@@ -6,6 +6,7 @@
 #include <limits>
 #include <random>
 
+#include "core/flow/epoch_seconds.hpp"
 #include "core/flow/json_line_writer.hpp"
 #include "core/flow/json_reader.hpp"
 #include "tests/unit/flow/flow_test_support.hpp"
@@ -15,7 +16,9 @@ namespace flowscope::flow {
 namespace {
 
 using nlohmann::json;
+using testing::chat_websocket;
 using testing::expect_same_flow;
+using testing::expect_same_websocket;
 using testing::oracle_json;
 using testing::small_flow;
 
@@ -53,6 +56,26 @@ Flow every_field_flow() {
   f.tls->upstream_verify = "certificate has expired";
   f.error = "upstream closed the connection\nbefore the response (\x01\x02)";
   f.replay_of = "3-1";
+  f.websocket = chat_websocket(f.started_us);
+  WebSocket& ws = *f.websocket;
+  ws.extensions = "x-\xff";  // not UTF-8
+  WebSocketMessage cut;       // a text message cut by the limit in the middle of "€"
+  cut.opcode = 1;
+  cut.data = "price: \xe2\x82";
+  cut.length = 1'000;
+  cut.wire_length = 1'000;
+  cut.truncated = true;
+  ws.messages.push_back(cut);
+  WebSocketMessage broken;  // permessage-deflate that did not inflate
+  broken.from_client = false;
+  broken.opcode = 2;
+  broken.compressed = true;
+  broken.length = 0;
+  broken.wire_length = 12;
+  broken.error = "inflate: invalid stored block lengths";
+  ws.messages.push_back(broken);
+  ws.messages_dropped = 3;
+  ws.protocol_error = "client: RSV2 set without an extension that defines it";
   return f;
 }
 
@@ -178,6 +201,41 @@ TEST(JsonCodec, TimingsNullMeansNotApplicable) {
   EXPECT_EQ(bare->timings.receive, -1);
 }
 
+// Random bytes in every field of a WebSocket record, opcodes beyond the five that
+// RFC 6455 defines included, and times across the years the format holds exactly.
+template <class Bytes>
+WebSocket random_websocket(std::mt19937& rng, Bytes& bytes) {
+  WebSocket ws;
+  if (rng() % 2) ws.protocol = bytes(8);
+  if (rng() % 2) ws.extensions = bytes(30);
+  const std::uint8_t opcodes[] = {0, 1, 1, 2, 8, 9, 10, 3, 15};
+  for (std::size_t n = rng() % 6; n > 0; --n) {
+    WebSocketMessage m;
+    m.from_client = rng() % 2;
+    m.time_us = static_cast<std::int64_t>((static_cast<std::uint64_t>(rng()) << 32) | rng()) %
+                (std::int64_t{1} << 33) * 1'000'000;
+    m.time_us += static_cast<std::int64_t>(rng() % 1'000'000);
+    m.opcode = opcodes[rng() % std::size(opcodes)];
+    m.data = rng() % 3 == 0 ? std::string("caf\xc3\xa9 \xf0\x9f\x98\x80") : bytes(40);
+    m.length = m.data.size() + (rng() % 4 == 0 ? rng() : 0);
+    m.truncated = m.length > m.data.size();
+    m.compressed = rng() % 4 == 0;
+    m.wire_length = m.compressed || rng() % 8 == 0 ? rng() : m.length;
+    if (rng() % 3 == 0) m.close_code = static_cast<std::uint16_t>(rng());
+    if (rng() % 4 == 0) m.error = bytes(20);
+    ws.messages.push_back(std::move(m));
+  }
+  ws.messages_dropped = rng() % 2 ? 0 : rng();
+  if (rng() % 2) {
+    WebSocketClose close{static_cast<bool>(rng() % 2), std::nullopt, bytes(20),
+                         static_cast<bool>(rng() % 2)};
+    if (rng() % 2) close.code = static_cast<std::uint16_t>(rng());
+    ws.close = close;
+  }
+  if (rng() % 3 == 0) ws.protocol_error = bytes(30);
+  return ws;
+}
+
 // Random flows, random bytes in every string field and body: the writer never throws,
 // the line is valid JSON and says what the oracle says, and everything comes back byte
 // for byte.
@@ -217,6 +275,7 @@ TEST(JsonCodec, RandomFlowsMatchOracleAndRoundTrip) {
     f.tls->server_cert_subject = bytes(40);
     f.error = bytes(30);
     if (i % 2 == 0) f.replay_of = bytes(8);
+    if (i % 3 != 0) f.websocket = random_websocket(rng, bytes);
     std::string line;
     ASSERT_NO_THROW(line = to_json_line(f));
     ASSERT_TRUE(json::accept(line)) << line;
@@ -225,6 +284,194 @@ TEST(JsonCodec, RandomFlowsMatchOracleAndRoundTrip) {
     ASSERT_TRUE(back) << back.error().message;
     expect_same_flow(f, *back);
   }
+}
+
+// A message's "time" is a JSON number (seconds, six decimals) that a reader holds as a
+// double; the microseconds still come back exactly, near 2^33 s as well as near 0.
+TEST(JsonCodec, WebSocketTimesRoundTripToTheMicrosecond) {
+  std::mt19937_64 rng(20261202);
+  const std::int64_t limit = (std::int64_t{1} << 33) * 1'000'000;
+  std::vector<std::int64_t> times = {0, 1, -1, 999'999, -999'999, 1'000'000, -1'000'001,
+                                     1'764'000'000'123'456, limit - 1, -limit + 1};
+  for (int i = 0; i < 20'000; ++i) {
+    times.push_back(static_cast<std::int64_t>(rng() % static_cast<std::uint64_t>(2 * limit)) - limit);
+  }
+  for (std::int64_t time_us : times) {
+    std::string text;
+    append_epoch_seconds(time_us, text);
+    ASSERT_EQ(text.size() - text.find('.'), 7u) << text;
+    const double parsed = json::parse(text).get<double>();
+    ASSERT_EQ(epoch_seconds_to_us(parsed), time_us) << text;
+  }
+  std::string text;
+  append_epoch_seconds(-1, text);
+  EXPECT_EQ(text, "-0.000001");
+  text.clear();
+  append_epoch_seconds(std::numeric_limits<std::int64_t>::min(), text);
+  EXPECT_EQ(text, "-9223372036854.775808");
+  EXPECT_EQ(epoch_seconds_to_us(std::numeric_limits<double>::quiet_NaN()), std::nullopt);
+  EXPECT_EQ(epoch_seconds_to_us(1e300), std::nullopt);
+}
+
+// The record of chat_websocket, as docs/flow-format.md ("WebSocket") shows it.
+TEST(JsonCodec, WebSocketRecordIsAsDocumented) {
+  Flow f;
+  f.websocket = chat_websocket(1'764'000'000'123'456);
+  const std::string line = to_json_line(f);
+  const std::string expected =
+      R"("websocket":{"protocol":"chat","extensions":"permessage-deflate","messages":[)"
+      R"({"direction":"client","time":1764000000.124456,"opcode":1,"length":5,"text":"hello"},)"
+      R"({"direction":"server","time":1764000000.125456,"opcode":1,"length":19,)"
+      R"("text":"hello, hello, hello","compressed":true,"wire_length":9},)"
+      R"({"direction":"server","time":1764000000.126456,"opcode":2,"length":4,"base64":"AAEC/w=="},)"
+      R"({"direction":"client","time":1764000000.127456,"opcode":9,"length":13,"base64":"YXJlIHlvdSB0aGVyZQ=="},)"
+      R"({"direction":"server","time":1764000000.128456,"opcode":10,"length":13,"base64":"YXJlIHlvdSB0aGVyZQ=="},)"
+      R"({"direction":"client","time":1764000000.129456,"opcode":8,"length":3,"text":"bye","close_code":1000},)"
+      R"({"direction":"server","time":1764000000.130456,"opcode":8,"length":3,"text":"bye","close_code":1000}],)"
+      R"("messages_dropped":0,"close":{"side":"client","code":1000,"reason":"bye","answered":true}})";
+  EXPECT_NE(line.find(R"("timings":{"dns":null,"connect":null,"tls":null,"send":null,"wait":null,"receive":null},)" +
+                      expected + "}\n"),
+            std::string::npos)
+      << line;
+  auto back = parse_json_line(line);
+  ASSERT_TRUE(back) << back.error().message;
+  expect_same_flow(f, *back);
+}
+
+// Each case: one message (or the session around it) written, compared with the oracle,
+// read back exactly; `key` is where its payload went.
+TEST(JsonCodec, WebSocketFixedCases) {
+  struct Case {
+    const char* name;
+    WebSocketMessage message;
+    const char* key;
+  };
+  auto message = [](std::uint8_t opcode, std::string data) {
+    WebSocketMessage m;
+    m.opcode = opcode;
+    m.length = data.size();
+    m.wire_length = data.size();
+    m.data = std::move(data);
+    return m;
+  };
+  std::vector<Case> cases = {
+      {"text", message(1, "hi \"there\"\n\x01"), "text"},
+      {"text that is not UTF-8", message(1, "caf\xe9"), "base64"},
+      {"binary that reads as text", message(2, "plain words"), "base64"},
+      {"binary", message(2, std::string("\0\xff\x80", 3)), "base64"},
+      {"close with a UTF-8 reason", message(8, "going away \xc3\xa9"), "text"},
+      {"close with a reason that is not UTF-8", message(8, "\xff"), "base64"},
+      {"close without a payload", message(8, ""), "text"},
+      {"ping", message(9, "ping!"), "base64"},
+      {"pong", message(10, ""), "base64"},
+      {"continuation opcode", message(0, "x"), "base64"},
+      {"reserved opcode", message(3, "x"), "base64"},
+  };
+  WebSocketMessage truncated = message(1, "the first kilobyte");
+  truncated.length = 1 << 20;
+  truncated.wire_length = 1 << 20;
+  truncated.truncated = true;
+  cases.push_back({"truncated", truncated, "text"});
+  WebSocketMessage compressed = message(2, std::string(100, 'a'));
+  compressed.compressed = true;
+  compressed.wire_length = 7;
+  cases.push_back({"compressed", compressed, "base64"});
+  WebSocketMessage odd_wire = message(1, "a");
+  odd_wire.wire_length = 0;  // not set by whoever made it: kept as it is
+  cases.push_back({"wire length without compression", odd_wire, "text"});
+  WebSocketMessage coded = message(8, "");
+  coded.close_code = 1001;
+  cases.push_back({"close with code", coded, "text"});
+  WebSocketMessage failed = message(1, "");
+  failed.compressed = true;
+  failed.length = 0;
+  failed.wire_length = 30;
+  failed.error = "inflate: \xff bad";
+  cases.push_back({"inflate error", failed, "text"});
+
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    Flow f;
+    f.websocket.emplace().messages.push_back(c.message);
+    const std::string line = to_json_line(f);
+    const json parsed = json::parse(line);
+    EXPECT_EQ(parsed, oracle_json(f)) << line;
+    const json& m = parsed["websocket"]["messages"][0];
+    EXPECT_TRUE(m.contains(c.key)) << m.dump();
+    EXPECT_EQ(m.contains("truncated"), c.message.truncated) << m.dump();
+    EXPECT_EQ(m.contains("compressed"), c.message.compressed) << m.dump();
+    EXPECT_EQ(m.contains("close_code"), c.message.close_code.has_value()) << m.dump();
+    EXPECT_EQ(m.contains("error"), !c.message.error.empty()) << m.dump();
+    auto back = parse_json_line(line);
+    ASSERT_TRUE(back) << back.error().message;
+    expect_same_flow(f, *back);
+  }
+}
+
+TEST(JsonCodec, WebSocketSessionCases) {
+  std::vector<std::pair<const char*, WebSocket>> cases;
+  cases.push_back({"nothing sent, no close", WebSocket{}});
+  WebSocket dropped;
+  dropped.messages_dropped = 12'345'678'901ULL;
+  cases.push_back({"messages beyond the limit", dropped});
+  WebSocket no_code = chat_websocket(0);
+  no_code.close = WebSocketClose{false, std::nullopt, "", false};
+  cases.push_back({"close without code, unanswered", no_code});
+  WebSocket broken = chat_websocket(-5'000'000);  // before 1970
+  broken.close.reset();
+  broken.protocol.clear();
+  broken.protocol_error = "server: a control frame of 200 bytes (at most 125)";
+  cases.push_back({"protocol error, no close", broken});
+  for (const auto& [name, ws] : cases) {
+    SCOPED_TRACE(name);
+    Flow f;
+    f.websocket = ws;
+    const std::string line = to_json_line(f);
+    const json parsed = json::parse(line);
+    EXPECT_EQ(parsed, oracle_json(f)) << line;
+    const json& w = parsed["websocket"];
+    EXPECT_EQ(w.contains("close"), ws.close.has_value());
+    if (ws.close) {
+      EXPECT_EQ(w["close"].contains("code"), ws.close->code.has_value());
+    }
+    EXPECT_EQ(w.contains("protocol"), !ws.protocol.empty()) << "empty strings are left out";
+    EXPECT_EQ(w.contains("protocol_error"), !ws.protocol_error.empty());
+    EXPECT_EQ(w["messages_dropped"], ws.messages_dropped);
+    auto back = parse_json_line(line);
+    ASSERT_TRUE(back) << back.error().message;
+    expect_same_flow(f, *back);
+  }
+  // A record without "websocket" reads as a flow without one.
+  auto plain = parse_json_line(to_json_line(small_flow()));
+  ASSERT_TRUE(plain);
+  EXPECT_FALSE(plain->websocket);
+  EXPECT_FALSE(json::parse(to_json_line(small_flow())).contains("websocket"));
+}
+
+TEST(JsonCodec, WebSocketDefaultsWhenMembersAreLeftOut) {
+  auto f = parse_json_line(
+      R"({"format":1,"started":"2026-01-01T00:00:00Z","websocket":{"messages":[)"
+      R"({"direction":"server","time":1764000000,"opcode":2,"length":3,"base64":"AAEC"},{}]}})");
+  ASSERT_TRUE(f) << f.error().message;
+  ASSERT_TRUE(f->websocket);
+  ASSERT_EQ(f->websocket->messages.size(), 2u);
+  const WebSocketMessage& m = f->websocket->messages[0];
+  EXPECT_FALSE(m.from_client);
+  EXPECT_EQ(m.time_us, 1'764'000'000'000'000);
+  EXPECT_EQ(m.data, std::string("\0\1\2", 3));
+  EXPECT_EQ(m.wire_length, 3u) << "absent wire_length is length";
+  EXPECT_FALSE(m.truncated);
+  EXPECT_FALSE(m.close_code);
+  EXPECT_TRUE(f->websocket->messages[1].from_client);
+  EXPECT_EQ(f->websocket->messages_dropped, 0u);
+  EXPECT_FALSE(f->websocket->close);
+}
+
+TEST(JsonCodec, HeadParseKeepsWebSocketMessages) {
+  Flow f = every_field_flow();
+  auto head = parse_json_line_head(to_json_line(f));
+  ASSERT_TRUE(head) << head.error().message;
+  expect_same_websocket(f.websocket, head->websocket);
 }
 
 TEST(JsonCodec, HeadParseSkipsBodyData) {
@@ -304,6 +551,26 @@ TEST(JsonCodec, BadRecordsAreErrorValues) {
        "flow.timings.dns"},
       {R"({"format":1,"started":"2026-01-01T00:00:00Z","tls":{"client":{"alpn":1}}})",
        "flow.tls.client.alpn"},
+      {R"({"format":1,"started":"2026-01-01T00:00:00Z","websocket":[]})",
+       "flow.websocket: expected an object"},
+      {R"({"format":1,"started":"2026-01-01T00:00:00Z","websocket":{"messages":{}}})",
+       "flow.websocket.messages: expected an array"},
+      {R"({"format":1,"started":"2026-01-01T00:00:00Z","websocket":{"messages":[{},{"direction":"up"}]}})",
+       "flow.websocket.messages[1].direction: expected \"client\" or \"server\""},
+      {R"({"format":1,"started":"2026-01-01T00:00:00Z","websocket":{"messages":[{"time":"noon"}]}})",
+       "flow.websocket.messages[0].time: expected Unix epoch seconds"},
+      {R"({"format":1,"started":"2026-01-01T00:00:00Z","websocket":{"messages":[{"opcode":256}]}})",
+       "flow.websocket.messages[0].opcode: 256 is out of range"},
+      {R"({"format":1,"started":"2026-01-01T00:00:00Z","websocket":{"messages":[{"base64":"AAE"}]}})",
+       "flow.websocket.messages[0].base64: not valid base64"},
+      {R"({"format":1,"started":"2026-01-01T00:00:00Z","websocket":{"messages":[{"text":{"b64":"AA=="}}]}})",
+       "flow.websocket.messages[0].text: expected a string"},
+      {R"({"format":1,"started":"2026-01-01T00:00:00Z","websocket":{"messages":[{"close_code":70000}]}})",
+       "flow.websocket.messages[0].close_code: 70000 is out of range"},
+      {R"({"format":1,"started":"2026-01-01T00:00:00Z","websocket":{"close":{"side":1}}})",
+       "flow.websocket.close.side"},
+      {R"({"format":1,"started":"2026-01-01T00:00:00Z","websocket":{"messages_dropped":-1}})",
+       "flow.websocket.messages_dropped"},
   };
   for (const Case& c : cases) {
     auto flow = parse_json_line(c.line);

@@ -62,6 +62,49 @@ json tls_side_value(const TlsSide& side) {
   return out;
 }
 
+// Only what differs from the reader's defaults is written (docs/flow-format.md,
+// "WebSocket"). The time is the double a JSON parser makes of the six-decimal text:
+// both are the double nearest to time_us / 10^6.
+json ws_message_value(const WebSocketMessage& m) {
+  json out = json::object();
+  out["direction"] = m.from_client ? "client" : "server";
+  out["time"] = static_cast<double>(m.time_us) / 1e6;
+  out["opcode"] = m.opcode;
+  out["length"] = m.length;
+  const bool text = (m.opcode == 1 || m.opcode == 8) && is_valid_utf8(m.data);
+  if (text) {
+    out["text"] = m.data;
+  } else {
+    out["base64"] = base64_encode(m.data);
+  }
+  if (m.truncated) out["truncated"] = true;
+  if (m.compressed) out["compressed"] = true;
+  if (m.compressed || m.wire_length != m.length) out["wire_length"] = m.wire_length;
+  if (m.close_code) out["close_code"] = *m.close_code;
+  if (!m.error.empty()) out["error"] = string_value(m.error);
+  return out;
+}
+
+json websocket_value(const WebSocket& ws) {
+  json out = json::object();
+  if (!ws.protocol.empty()) out["protocol"] = string_value(ws.protocol);
+  if (!ws.extensions.empty()) out["extensions"] = string_value(ws.extensions);
+  json messages = json::array();
+  for (const auto& m : ws.messages) messages.push_back(ws_message_value(m));
+  out["messages"] = std::move(messages);
+  out["messages_dropped"] = ws.messages_dropped;
+  if (ws.close) {
+    json close = json::object();
+    close["side"] = ws.close->from_client ? "client" : "server";
+    if (ws.close->code) close["code"] = *ws.close->code;
+    close["reason"] = string_value(ws.close->reason);
+    close["answered"] = ws.close->answered;
+    out["close"] = std::move(close);
+  }
+  if (!ws.protocol_error.empty()) out["protocol_error"] = string_value(ws.protocol_error);
+  return out;
+}
+
 }  // namespace
 
 json oracle_json(const Flow& flow) {
@@ -125,6 +168,8 @@ json oracle_json(const Flow& flow) {
     tls["server_cert_not_after"] = string_value(t.server_cert_not_after);
     out["tls"] = std::move(tls);
   }
+
+  if (flow.websocket) out["websocket"] = websocket_value(*flow.websocket);
 
   if (!flow.error.empty()) out["error"] = string_value(flow.error);
   if (!flow.replay_of.empty()) out["replay_of"] = string_value(flow.replay_of);
