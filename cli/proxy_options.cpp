@@ -48,6 +48,9 @@ void add_proxy_options(CLI::App& app, ProxyOptions& o) {
   app.add_option("--fsync", o.fsync, "When the store syncs to disk: every, interval (1 s) or never")
       ->capture_default_str();
   app.add_option("--body-limit", c.body_limit, "Bytes of each body kept in a flow (0: all)")->capture_default_str();
+  app.add_option("--ws-message-limit", c.ws_message_limit,
+                 "WebSocket messages kept in a flow; the rest are counted (0: all)")
+      ->capture_default_str();
   app.add_option("--connect-ports", o.connect_ports, "Comma-separated ports CONNECT may reach (default: all)");
   app.add_option("--proxy-auth", o.proxy_auth, "Require Basic proxy authentication USER:PASS");
   app.add_option("--resolve", o.resolve, "HOST:PORT:ADDRESS, connect to ADDRESS for HOST:PORT (repeatable)");

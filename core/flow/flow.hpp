@@ -48,6 +48,7 @@ struct Tunnel {
   std::uint64_t bytes_from_client = 0;
   std::uint64_t bytes_from_server = 0;
   double duration_ms = 0;
+  std::string protocol;  // after a 101: the protocol the Upgrade switched to; empty for CONNECT
 };
 
 struct TlsSide {

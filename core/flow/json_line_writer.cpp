@@ -99,6 +99,10 @@ class LineWriter {
       integer(t.bytes_from_server);
       key("duration_ms");
       number(t.duration_ms);
+      if (!t.protocol.empty()) {
+        key("protocol");
+        string(t.protocol);
+      }
       out_ += '}';
     }
 

@@ -323,6 +323,7 @@ Result<Flow> read_flow(const json& record, const ReadOptions& options) {
     FLOWSCOPE_TRY(read_int_field(t, "bytes_from_client", out.bytes_from_client, at));
     FLOWSCOPE_TRY(read_int_field(t, "bytes_from_server", out.bytes_from_server, at));
     FLOWSCOPE_TRY(read_number_field(t, "duration_ms", out.duration_ms, 0, at));
+    FLOWSCOPE_TRY(read_string_field(t, "protocol", out.protocol, at));
   }
 
   auto tls = find_object(record, "tls", root);

@@ -16,6 +16,9 @@ void Relay::start() {
   // an upgraded exchange was announced with its request).
   if (exchange_.flow().scheme == "tunnel") exchange_.stream.announce();
   if (!exchange_.flow().tunnel) exchange_.flow().tunnel = flow::Tunnel{};
+  if (const auto& response = exchange_.flow().response; response && response->status == 101) {
+    if (const std::string* upgrade = response->headers.find("Upgrade")) exchange_.flow().tunnel->protocol = *upgrade;
+  }
   ctx_.emit(StopTimer{TimerKind::kResponse});
   if (!from_upstream_.empty()) upstream_data(std::exchange(from_upstream_, {}));
   if (!from_client_.empty()) client_data(std::exchange(from_client_, {}));

@@ -29,7 +29,7 @@ bool TunnelSetup::wants_client_reads() const {
 void TunnelSetup::start() {
   const http::Authority& target = *exchange_->connect_target;
   exchange_->flow().scheme = "tunnel";
-  exchange_->flow().tunnel = flow::Tunnel{target.host, target.port, 0, 0, 0};
+  exchange_->flow().tunnel = flow::Tunnel{target.host, target.port, 0, 0, 0, {}};
   if (ctx_.config.upstream_proxy) {
     ctx_.open_upstream(ctx_.config.upstream_proxy->host, ctx_.config.upstream_proxy->port, false);
   } else {

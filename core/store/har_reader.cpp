@@ -367,6 +367,7 @@ Result<flow::Flow> flow_from_har_entry(const json& entry, std::size_t index) {
     t.bytes_from_client = size_at(*tunnel, "bytesFromClient").value_or(0);
     t.bytes_from_server = size_at(*tunnel, "bytesFromServer").value_or(0);
     t.duration_ms = number_at(*tunnel, "durationMs").value_or(0);
+    t.protocol = string_at(*tunnel, "protocol").value_or("");
     flow.tunnel = std::move(t);
   } else if (is_connect && !flowscope) {
     // Another tool's CONNECT: the target names the tunnel; its lifetime is `time`.

@@ -302,6 +302,7 @@ Json tunnel_json(const flow::Tunnel& tunnel) {
   out["bytesFromServer"] = tunnel.bytes_from_server;
   out["durationMs"] =
       ms_json(std::isfinite(tunnel.duration_ms) ? har::round_to_us(tunnel.duration_ms) : 0.0);
+  if (!tunnel.protocol.empty()) out["protocol"] = tunnel.protocol;
   return out;
 }
 

@@ -195,7 +195,7 @@ TEST_F(ReplayTest, WhatCannotBeReplayedIsRefusedAtOnce) {
   flow::Flow tunnel;
   tunnel.id = "1-1";
   tunnel.scheme = "tunnel";
-  tunnel.tunnel = flow::Tunnel{"x", 443, 0, 0, 0};
+  tunnel.tunnel = flow::Tunnel{"x", 443, 0, 0, 0, {}};
   auto result = server().replay(tunnel, [](flow::Flow) { ADD_FAILURE() << "nothing should run"; });
   ASSERT_FALSE(result);
   EXPECT_NE(result.error().message.find("blind tunnel"), std::string::npos);

@@ -100,6 +100,7 @@ inline void expect_same_flow(const Flow& a, const Flow& b) {
     EXPECT_EQ(a.tunnel->bytes_from_client, b.tunnel->bytes_from_client);
     EXPECT_EQ(a.tunnel->bytes_from_server, b.tunnel->bytes_from_server);
     EXPECT_EQ(a.tunnel->duration_ms, b.tunnel->duration_ms);
+    EXPECT_EQ(a.tunnel->protocol, b.tunnel->protocol);
   }
   ASSERT_EQ(a.tls.has_value(), b.tls.has_value());
   if (a.tls) {

@@ -51,7 +51,7 @@ Flow every_field_flow() {
   f.response->body.size = 1'000'000;
   f.response->body.truncated = true;
   f.timings = Timings{0, 0.001, -1, 1e-9, 123456.789, 0.1 + 0.2};
-  f.tunnel = Tunnel{"example.com", 443, 12345678901ULL, 42, 1500.25};
+  f.tunnel = Tunnel{"example.com", 443, 12345678901ULL, 42, 1500.25, {}};
   f.tls->server.alpn = "";
   f.tls->upstream_verify = "certificate has expired";
   f.error = "upstream closed the connection\nbefore the response (\x01\x02)";
@@ -175,7 +175,7 @@ TEST(JsonCodec, TunnelOnlyFlow) {
   f.request.method = "CONNECT";
   f.request.url = "example.com:443";
   f.request.http_version = "HTTP/1.1";
-  f.tunnel = Tunnel{"example.com", 443, 517, 4096, 20.5};
+  f.tunnel = Tunnel{"example.com", 443, 517, 4096, 20.5, {}};
   auto back = parse_json_line(to_json_line(f));
   ASSERT_TRUE(back) << back.error().message;
   expect_same_flow(f, *back);
@@ -268,7 +268,7 @@ TEST(JsonCodec, RandomFlowsMatchOracleAndRoundTrip) {
     f.timings.dns = rng() % 3 == 0 ? -1 : static_cast<double>(rng() % 1000) / 8.0;
     if (rng() % 2) {
       f.tunnel = Tunnel{bytes(15), static_cast<std::uint16_t>(rng()), rng(), rng(),
-                        static_cast<double>(rng()) / 3.0};
+                        static_cast<double>(rng()) / 3.0, rng() % 2 ? bytes(8) : std::string()};
     }
     f.tls.emplace();
     f.tls->sni = bytes(20);

@@ -153,6 +153,7 @@ json oracle_json(const Flow& flow) {
     tunnel["bytes_from_client"] = t.bytes_from_client;
     tunnel["bytes_from_server"] = t.bytes_from_server;
     tunnel["duration_ms"] = std::isfinite(t.duration_ms) ? json(t.duration_ms) : json(nullptr);
+    if (!t.protocol.empty()) tunnel["protocol"] = string_value(t.protocol);
     out["tunnel"] = std::move(tunnel);
   }
 

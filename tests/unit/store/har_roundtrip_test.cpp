@@ -61,7 +61,7 @@ std::vector<flow::Flow> every_kind_of_flow() {
   upgraded.response->status = 101;
   upgraded.response->reason = "Switching Protocols";
   upgraded.response->body = flow::Body{};
-  upgraded.tunnel = flow::Tunnel{"", 0, 12, 34, 56.5};
+  upgraded.tunnel = flow::Tunnel{"", 0, 12, 34, 56.5, "x-custom"};
   upgraded.error = "client closed the connection";
   flows.push_back(upgraded);
 

@@ -134,7 +134,7 @@ inline flow::Flow tunnel() {
   flow.request.http_version = "HTTP/1.1";
   flow.request.headers.add("Host", "example.com:443");
   flow.timings = flow::Timings{.dns = 2, .connect = 12, .tls = -1, .send = -1, .wait = -1, .receive = -1};
-  flow.tunnel = flow::Tunnel{"example.com", 443, 517, 4096, 1234.5};
+  flow.tunnel = flow::Tunnel{"example.com", 443, 517, 4096, 1234.5, {}};
   return flow;
 }
 

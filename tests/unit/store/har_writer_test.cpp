@@ -333,7 +333,7 @@ TEST(HarEntry, UpgradedConnectionKeepsItsResponseAndTunnel) {
   flow::Flow flow = https_get();
   flow.response->status = 101;
   flow.response->reason = "Switching Protocols";
-  flow.tunnel = flow::Tunnel{"", 0, 30, 40, 5000};
+  flow.tunnel = flow::Tunnel{"", 0, 30, 40, 5000, {}};
   const json e = entry_of(flow);
   EXPECT_EQ(e["response"]["status"], 101);
   EXPECT_EQ(e["_tunnel"]["bytesFromServer"], 40);
