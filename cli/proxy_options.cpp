@@ -3,14 +3,13 @@
 #include <cstdio>
 
 #include "cli/options.hpp"
-#include "core/store/store_writer.hpp"
 
 namespace flowscope::cli {
 
 namespace {
 
 Result<proxy::Config> build_config(const ProxyOptions& options) {
-  proxy::Config config = options.config;
+  proxy::Config config = options.engine.config;
   auto listen = parse_listen(options.listen);
   if (!listen) return std::unexpected(listen.error());
   config.listen_host = listen->host;
@@ -37,14 +36,26 @@ Result<proxy::Config> build_config(const ProxyOptions& options) {
   return config;
 }
 
+Result<store::FsyncMode> parse_fsync(const std::string& fsync) {
+  if (fsync == "every") return store::FsyncMode::kEvery;
+  if (fsync == "never") return store::FsyncMode::kNever;
+  if (fsync == "interval") return store::FsyncMode::kInterval;
+  return fail("--fsync " + fsync + ": expected every, interval or never");
+}
+
+int print_error(const std::string& message, int exit_code) {
+  std::fprintf(stderr, "flowscope: %s\n", message.c_str());
+  return exit_code;
+}
+
 }  // namespace
 
 void add_proxy_options(CLI::App& app, ProxyOptions& o) {
-  proxy::Config& c = o.config;
+  proxy::Config& c = o.engine.config;
   app.add_option("--listen", o.listen, "Address to listen on, HOST:PORT (port 0 picks a free one)")
       ->capture_default_str();
   app.add_option("--threads", c.threads, "Worker loops (0: one per hardware thread)")->capture_default_str();
-  app.add_option("-w,--write", o.store, "Append every flow to this JSON Lines store");
+  app.add_option("-w,--write", o.engine.store.path, "Append every flow to this JSON Lines store");
   app.add_option("--fsync", o.fsync, "When the store syncs to disk: every, interval (1 s) or never")
       ->capture_default_str();
   app.add_option("--body-limit", c.body_limit, "Bytes of each body kept in a flow (0: all)")->capture_default_str();
@@ -55,8 +66,8 @@ void add_proxy_options(CLI::App& app, ProxyOptions& o) {
   app.add_option("--proxy-auth", o.proxy_auth, "Require Basic proxy authentication USER:PASS");
   app.add_option("--resolve", o.resolve, "HOST:PORT:ADDRESS, connect to ADDRESS for HOST:PORT (repeatable)");
   app.add_option("--upstream-proxy", o.upstream_proxy, "Chain through http://[user:pass@]host:port");
-  app.add_option("--home", o.ca.home, "Where the CA lives (default $FLOWSCOPE_HOME or ~/.flowscope)");
-  app.add_option("--ca-key", o.ca.key_type, "Key type of a new CA: ec (P-256) or rsa (2048)")->capture_default_str();
+  app.add_option("--home", o.engine.ca.home, "Where the CA lives (default $FLOWSCOPE_HOME or ~/.flowscope)");
+  app.add_option("--ca-key", o.engine.ca.key_type, "Key type of a new CA: ec (P-256) or rsa (2048)")->capture_default_str();
   app.add_flag("--no-intercept", o.no_intercept, "Tunnel all HTTPS blind; no CA is loaded");
   app.add_option("--ignore-hosts", c.ignore_hosts, "Regex of hosts to tunnel blind (repeatable)");
   app.add_option("--allow-hosts", c.allow_hosts, "Regex of the only hosts to intercept (repeatable)");
@@ -79,48 +90,26 @@ void add_proxy_options(CLI::App& app, ProxyOptions& o) {
       ->capture_default_str();
 }
 
-Result<std::shared_ptr<flow::FlowSink>> open_store(const ProxyOptions& options) {
-  if (options.store.empty()) return std::shared_ptr<flow::FlowSink>();
-  store::StoreOptions store_options;
-  if (options.fsync == "every") {
-    store_options.fsync = store::FsyncMode::kEvery;
-  } else if (options.fsync == "never") {
-    store_options.fsync = store::FsyncMode::kNever;
-  } else if (options.fsync != "interval") {
-    return fail("--fsync " + options.fsync + ": expected every, interval or never");
+std::expected<std::unique_ptr<engine::Engine>, int> start_engine(const ProxyOptions& options,
+                                                                 std::vector<std::shared_ptr<flow::FlowSink>> sinks) {
+  engine::EngineOptions engine_options = options.engine;
+  if (!engine_options.store.path.empty()) {  // --fsync is checked only with a store, as it is used only then
+    auto fsync = parse_fsync(options.fsync);
+    if (!fsync) return std::unexpected(print_error(fsync.error().message, 2));
+    engine_options.store.fsync = *fsync;
   }
-  auto writer = store::StoreWriter::open(options.store, store_options);
-  if (!writer) return std::unexpected(writer.error());
-  return std::shared_ptr<flow::FlowSink>(std::move(*writer));
-}
-
-Result<StartedProxy> start_proxy(const ProxyOptions& options, std::shared_ptr<flow::FlowSink> sink) {
   auto config = build_config(options);
-  if (!config) return std::unexpected(config.error());
-  StartedProxy started;
-  std::shared_ptr<tls::CertificateSource> certificates;
-  std::shared_ptr<const proxy::CaDownloads> downloads;
-  if (!options.no_intercept) {
-    auto setup = engine::set_up_interception(options.ca);
-    if (!setup) {
-      return fail(setup.error().message +
-                  "\n(pass --no-intercept to run without a CA: HTTPS is then tunnelled blind)");
-    }
-    certificates = setup->certificates;
-    downloads = setup->downloads;
-    started.ca_cert_pem = setup->ca.paths.cert_pem.string();
-    std::fprintf(stderr, "flowscope: %s CA %s (SHA-256 %s)\n", setup->ca.created ? "created a new" : "using",
-                 started.ca_cert_pem.c_str(), downloads->fingerprint_sha256.c_str());
-    if (setup->ca.created) {
-      std::fprintf(stderr,
-                   "flowscope: clients must trust it to accept intercepted HTTPS: run `flowscope ca install`, "
-                   "or open http://cert.flowscope/ through the proxy\n");
-    }
+  if (!config) return std::unexpected(print_error(config.error().message, 1));
+  engine_options.config = std::move(*config);
+  engine_options.intercept = !options.no_intercept;
+  for (auto& sink : sinks) engine_options.sinks.push_back(std::move(sink));
+  auto engine = std::make_unique<engine::Engine>(std::move(engine_options));
+  auto started = engine->start();
+  if (!started) {
+    const bool usage = started.error().step == engine::StartError::Step::kStore;
+    return std::unexpected(print_error(started.error().message, usage ? 2 : 1));
   }
-  auto server = net::ProxyServer::start(*config, std::move(sink), certificates, downloads);
-  if (!server) return std::unexpected(server.error());
-  started.server = std::move(*server);
-  return started;
+  return engine;
 }
 
 }  // namespace flowscope::cli

@@ -1,43 +1,38 @@
 #pragma once
-// The flags `flowscope run` and `flowscope record` share, and starting the proxy
-// (CA included) from them.
+// The flags `flowscope run` and `flowscope record` share, and starting the engine
+// (core/engine) from them. The CLI only parses; the engine does the wiring.
 #include <CLI/CLI.hpp>
+#include <expected>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "core/engine/interception_setup.hpp"
+#include "core/engine/engine.hpp"
 #include "core/flow/sink.hpp"
-#include "core/net/proxy_server.hpp"
-#include "core/proxy/config.hpp"
 
 namespace flowscope::cli {
 
 struct ProxyOptions {
+  // Flags the CLI parses further (cli/options.hpp) before the engine sees them.
   std::string listen = "127.0.0.1:8080";
   std::string connect_ports;
   std::string proxy_auth;
   std::vector<std::string> resolve;
   std::string upstream_proxy;
-  bool no_intercept = false;
-  engine::CaSettings ca;
-  std::string store;            // -w FILE: JSON Lines store
   std::string fsync = "interval";
-  proxy::Config config;         // the flags that map one to one
+  bool no_intercept = false;
+  // The flags that map one to one land here (engine.config, engine.ca,
+  // engine.store.path), and it goes to the engine whole: a new proxy::Config
+  // setting needs only its add_option line.
+  engine::EngineOptions engine;
 };
 
 void add_proxy_options(CLI::App& app, ProxyOptions& options);
 
-struct StartedProxy {
-  std::unique_ptr<net::ProxyServer> server;
-  std::string ca_cert_pem;  // empty with --no-intercept
-};
-
-// Loads the CA (unless --no-intercept), starts the proxy with `sink`, and says on
-// stderr which CA is used. Errors are ready to print.
-Result<StartedProxy> start_proxy(const ProxyOptions& options, std::shared_ptr<flow::FlowSink> sink);
-
-// The -w store, or nullptr when none was asked for.
-Result<std::shared_ptr<flow::FlowSink>> open_store(const ProxyOptions& options);
+// Starts the engine the flags describe, with `sinks` before the -w store. On failure
+// prints why ("flowscope: …") and gives the exit code: 2 for a bad -w or --fsync,
+// 1 for anything else (a bad flag value, the CA, the listen address).
+std::expected<std::unique_ptr<engine::Engine>, int> start_engine(const ProxyOptions& options,
+                                                                 std::vector<std::shared_ptr<flow::FlowSink>> sinks);
 
 }  // namespace flowscope::cli

@@ -77,28 +77,20 @@ int record(RecordOptions& options) {
     return 1;
   }
   const fs::path work_dir = dir_template;
-  const bool temporary_store = options.proxy.store.empty();
-  if (temporary_store) options.proxy.store = (work_dir / "flows.jsonl").string();
+  std::string& store_path = options.proxy.engine.store.path;
+  if (store_path.empty()) store_path = (work_dir / "flows.jsonl").string();  // the HAR is made from it
 
-  auto sinks = std::make_shared<flow::TeeSink>();
-  if (!options.quiet) sinks->add(std::make_shared<flow::ConsoleSink>(stderr));  // progress
-  auto store = open_store(options.proxy);
-  if (!store) {
-    std::fprintf(stderr, "flowscope: %s\n", store.error().message.c_str());
-    return 2;
-  }
-  sinks->add(*store);
-  auto started = start_proxy(options.proxy, sinks);
-  if (!started) {
-    std::fprintf(stderr, "flowscope: %s\n", started.error().message.c_str());
-    return 1;
-  }
-  const std::string proxy_url = "http://" + started->server->address();
+  std::vector<std::shared_ptr<flow::FlowSink>> sinks;
+  if (!options.quiet) sinks.push_back(std::make_shared<flow::ConsoleSink>(stderr));  // progress
+  auto engine = start_engine(options.proxy, std::move(sinks));
+  if (!engine) return engine.error();
+  const std::string proxy_url = "http://" + (*engine)->listen_address();
   std::fprintf(stderr, "flowscope: recording through %s\n", proxy_url.c_str());
 
+  const std::string ca_pem = (*engine)->ca() ? (*engine)->ca()->cert_pem.string() : std::string();
   fs::path bundle;
-  if (!started->ca_cert_pem.empty()) {
-    auto written = write_trust_bundle(work_dir, started->ca_cert_pem);
+  if (!ca_pem.empty()) {
+    auto written = write_trust_bundle(work_dir, ca_pem);
     if (written) bundle = *written;
   }
   // A SIGINT/SIGTERM sent to flowscope alone (timeout, a CI cancel) goes on to the
@@ -112,17 +104,17 @@ int record(RecordOptions& options) {
       if (pid_t pid = child.load(); pid > 0) kill(pid, sig);
     }
   });
-  auto status = run_child(options.command, child_environment(proxy_url, started->ca_cert_pem, bundle),
+  auto status = run_child(options.command, child_environment(proxy_url, ca_pem, bundle),
                           [&](pid_t pid) { child = pid; });
   child = 0;
   pthread_kill(forwarder.native_handle(), SIGUSR1);
   forwarder.join();
-  started->server->shutdown();  // finishes exchanges in flight and flushes the store
+  (*engine)->stop();  // finishes exchanges in flight and flushes the store
 
   int exit_code = status ? *status : 127;
   if (!status) std::fprintf(stderr, "flowscope: %s\n", status.error().message.c_str());
   if (!options.har.empty()) {
-    auto report = export_har(options.proxy.store, options.har);
+    auto report = export_har(store_path, options.har);
     if (!report) {
       std::fprintf(stderr, "flowscope: writing %s failed: %s\n", options.har.c_str(), report.error().message.c_str());
       if (exit_code == 0) exit_code = 1;
@@ -147,7 +139,7 @@ void add_record_command(CLI::App& app, int& exit_code) {
   record_app->add_option("command", options->command, "The command to run, after --")->required();
   record_app->positionals_at_end();
   record_app->callback([options, &exit_code] {
-    if (options->har.empty() && options->proxy.store.empty()) {
+    if (options->har.empty() && options->proxy.engine.store.path.empty()) {
       std::fprintf(stderr, "flowscope: record needs -o FILE.har and/or -w FILE.jsonl\n");
       exit_code = 2;
       return;

@@ -1,12 +1,11 @@
 #include "cli/run_command.hpp"
 
-#include <pthread.h>
-
-#include <csignal>
 #include <cstdio>
 #include <memory>
+#include <vector>
 
 #include "cli/proxy_options.hpp"
+#include "core/engine/stop_signals.hpp"
 #include "core/flow/console_sink.hpp"
 
 namespace flowscope::cli {
@@ -14,35 +13,18 @@ namespace flowscope::cli {
 namespace {
 
 int run(const ProxyOptions& options, bool quiet, bool live) {
-  // Workers inherit this mask, so SIGINT/SIGTERM reach only the sigwait below.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-
-  auto sinks = std::make_shared<flow::TeeSink>();
-  if (!quiet) sinks->add(std::make_shared<flow::ConsoleSink>(stdout, live));
-  auto store = open_store(options);
-  if (!store) {
-    std::fprintf(stderr, "flowscope: %s\n", store.error().message.c_str());
-    return 2;
-  }
-  if (*store) sinks->add(*store);
-
-  auto started = start_proxy(options, sinks);
-  if (!started) {
-    std::fprintf(stderr, "flowscope: %s\n", started.error().message.c_str());
-    return 1;
-  }
-  std::printf("flowscope: listening on %s\n", started->server->address().c_str());
+  engine::StopSignals signals;  // before the engine's threads exist, which inherit the mask
+  std::vector<std::shared_ptr<flow::FlowSink>> sinks;
+  if (!quiet) sinks.push_back(std::make_shared<flow::ConsoleSink>(stdout, live));
+  auto engine = start_engine(options, std::move(sinks));
+  if (!engine) return engine.error();
+  std::printf("flowscope: listening on %s\n", (*engine)->listen_address().c_str());
   std::fflush(stdout);
 
-  int received = 0;
-  sigwait(&signals, &received);
+  const int received = signals.wait();
   std::fprintf(stderr, "flowscope: %s received, finishing in-flight exchanges\n",
-               received == SIGINT ? "SIGINT" : "SIGTERM");
-  started->server->shutdown();
+               engine::stop_signal_name(received));
+  (*engine)->stop();
   return 0;
 }
 

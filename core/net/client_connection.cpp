@@ -35,9 +35,12 @@ void ClientConnection::accept(Worker& worker, uv_stream_t* server) {
     c->close_handles();
     return;
   }
+  proxy::SessionOptions options;
+  options.hook = worker.hook();
+  options.live_events = worker.live_events();
+  options.local_ip = c->client_->local_ip();
   c->session_.emplace(worker.config(), worker.policy(), worker.interception(), proxy::Clock::system(),
-                      worker.next_connection_id(), c->client_->peer_address(),
-                      proxy::SessionOptions{worker.hook(), worker.live_events(), {}, false});
+                      worker.next_connection_id(), c->client_->peer_address(), std::move(options));
   c->session_->handle(proxy::Started{});
   c->run_commands();
 }

@@ -146,6 +146,7 @@ void TcpStream::on_shutdown(uv_shutdown_t* req, int status) {
 // ------------------------------------------------------------------ closing
 
 std::string TcpStream::peer_address() const { return net::peer_address(&tcp_); }
+std::string TcpStream::local_ip() const { return net::local_ip(&tcp_); }
 
 void TcpStream::close() {
   if (closing_) return;

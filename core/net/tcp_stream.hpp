@@ -63,6 +63,7 @@ class TcpStream {
   bool shutdown_pending() const { return shutdown_pending_; }
 
   std::string peer_address() const;
+  std::string local_ip() const;  // see net::local_ip
   // Detaches the handler and closes the handle; safe to call more than once.
   void close();
 

@@ -22,7 +22,7 @@ ProxyTls::Status ProxyTls::feed(std::string_view bytes) {
     return fail("the client started TLS to the proxy with something that is not a ClientHello");
   }
   const std::string& sni = sniffed.hello.sni;
-  const std::string name = tls::is_usable_server_name(sni) ? sni : listen_host_;
+  const std::string name = tls::is_usable_server_name(sni) ? sni : local_address_;
   auto leaf = interception_.certificates->leaf_for(name, nullptr);
   if (!leaf) return fail("cannot mint a certificate for the proxy itself (" + name + "): " + leaf.error().message);
   leaf_owner_ = leaf->owner;

@@ -3,7 +3,7 @@
 // client speaks TLS to the proxy itself (an "HTTPS proxy": curl --proxy https://…,
 // Chrome's --proxy-server=https://…, urllib3 with an https proxy URL). It collects
 // the ClientHello, mints a leaf for the name the client asked for (its SNI, else
-// the listen address) and makes the TLS endpoint that then sits at the bottom of
+// the address it connected to) and makes the TLS endpoint that then sits at the bottom of
 // the client's Pipe. The proxy front above runs exactly as on a plain connection:
 // absolute-form requests, CONNECT, and interception inside (a second TLS endpoint
 // on the same Pipe).
@@ -24,8 +24,10 @@ class ProxyTls {
     return !first_bytes.empty() && first_bytes[0] == '\x16';
   }
 
-  ProxyTls(const Interception& interception, std::string listen_host)
-      : interception_(interception), listen_host_(std::move(listen_host)) {}
+  // `local_address`: the IP the client connected to, named by the leaf when the
+  // ClientHello carries no usable SNI (clients send none for an IP literal).
+  ProxyTls(const Interception& interception, std::string local_address)
+      : interception_(interception), local_address_(std::move(local_address)) {}
 
   enum class Status { kNeedMore, kReady, kFailed };
   // Bytes from the client until kReady: then take_endpoint() and take_hello() (the
@@ -40,7 +42,7 @@ class ProxyTls {
   Status fail(std::string error);
 
   const Interception& interception_;
-  std::string listen_host_;
+  std::string local_address_;
   std::string hello_;  // the ClientHello, until it is whole and its SNI known
   std::optional<tls::Endpoint> endpoint_;
   std::shared_ptr<const void> leaf_owner_;  // keeps the leaf alive: this object lives as long as the session

@@ -28,6 +28,7 @@ Session::Session(const Config& config, ConnectPolicy& policy, const Interception
   ctx_.client_ip = ip_of(ctx_.client_address);
   ctx_.replay_of = std::move(options.replay_of);
   ctx_.replay_https = options.replay_https;
+  local_ip_ = std::move(options.local_ip);
   const bool check_credentials = ctx_.replay_of.empty();
   layer_ = std::make_unique<Http1Layer>(ctx_, std::make_unique<ProxyFront>(config, check_credentials));
 }
@@ -90,7 +91,7 @@ void Session::on_client_data(std::string_view bytes) {
   if (!client_spoke_) {
     client_spoke_ = true;
     if (ctx_.interception != nullptr && ctx_.replay_of.empty() && ProxyTls::starts_tls(bytes)) {
-      proxy_tls_.emplace(*ctx_.interception, ctx_.config.listen_host);
+      proxy_tls_.emplace(*ctx_.interception, local_ip_.empty() ? ctx_.config.listen_host : local_ip_);
       // The handshake is part of the request head's time: a client that stalls in it
       // gets the header timeout, not an open connection forever.
       ctx_.start_header_timer();

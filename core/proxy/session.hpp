@@ -42,6 +42,11 @@ struct SessionOptions {
   // The replayed request goes to an https origin: after CONNECT the session gets
   // plaintext and originates TLS to the origin itself, with no client TLS.
   bool replay_https = false;
+  // The IP the client connected to (the driver asks the socket). When a client that
+  // speaks TLS to the proxy itself sends no usable SNI (curl sends none for an IP),
+  // its leaf names this address: with --listen 0.0.0.0 or [::] the listen address
+  // is no address a client can dial. Empty: the listen address.
+  std::string local_ip;
 };
 
 class Session {
@@ -74,6 +79,7 @@ class Session {
   bool client_spoke_ = false;          // the first client bytes decide about ProxyTls
   std::optional<ProxyTls> proxy_tls_;  // the client speaks TLS to the proxy itself
   bool proxy_tls_ready_ = false;       // its endpoint is on the client Pipe
+  std::string local_ip_;               // SessionOptions::local_ip
   std::unique_ptr<Layer> layer_;
   std::vector<std::unique_ptr<Layer>> retired_;  // layers that handed over during this event
 };

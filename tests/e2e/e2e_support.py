@@ -90,7 +90,10 @@ def main():
 # --------------------------------------------------------------------------------------------
 # The flowscope process
 
-_LISTEN_RE = re.compile(r"^flowscope: listening on 127\.0\.0\.1:(\d+)$")
+def _listen_re(listen):
+    """The exact first stdout line for `--listen listen` (HOST:PORT), with the port the OS picked."""
+    host = listen.rsplit(":", 1)[0]
+    return re.compile(r"^flowscope: listening on %s:(\d+)$" % re.escape(host))
 
 
 class FlowscopeError(RuntimeError):
@@ -98,16 +101,18 @@ class FlowscopeError(RuntimeError):
 
 
 class Flowscope:
-    """One `flowscope run --listen 127.0.0.1:0 ...` process.
+    """One `flowscope run --listen 127.0.0.1:0 ...` process (another address with listen=).
 
     stdout and stderr are drained by threads so the proxy never blocks on a full pipe. The first
-    stdout line must be exactly `flowscope: listening on 127.0.0.1:PORT`.
+    stdout line must be exactly `flowscope: listening on 127.0.0.1:PORT` (the listen host).
+    Clients reach it at 127.0.0.1 (self.url) whatever it listens on.
     """
 
-    def __init__(self, *options, binary=None):
+    def __init__(self, *options, binary=None, listen="127.0.0.1:0"):
         self.binary = binary or FLOWSCOPE
         self.home = make_tempdir("flowscope-home-")
-        self.argv = [self.binary, "run", "--listen", "127.0.0.1:0"] + [str(o) for o in options]
+        self.listen = listen
+        self.argv = [self.binary, "run", "--listen", listen] + [str(o) for o in options]
         self.port = None
         self.first_line = None
         self._lines = []
@@ -133,11 +138,12 @@ class Flowscope:
             raise FlowscopeError("flowscope printed no listening line (hang guard %ss or exit)\n%s"
                                  % (STARTUP_GUARD, self.diag()))
         self.first_line = first
-        m = _LISTEN_RE.match(first)
+        m = _listen_re(listen).match(first)
         if not m:
             self.kill()
             raise FlowscopeError("flowscope's first stdout line is %r, expected exactly "
-                                 "'flowscope: listening on 127.0.0.1:PORT'\n%s" % (first, self.diag()))
+                                 "'flowscope: listening on %s:PORT'\n%s"
+                                 % (first, listen.rsplit(":", 1)[0], self.diag()))
         self.port = int(m.group(1))
         self.url = "http://127.0.0.1:%d" % self.port
 
@@ -937,9 +943,9 @@ class E2ETestCase(unittest.TestCase):
     # ("--no-intercept",) so that clients see the origin's own certificate.
     proxy_defaults = ()
 
-    def start_proxy(self, *options):
+    def start_proxy(self, *options, listen="127.0.0.1:0"):
         try:
-            p = Flowscope(*self.proxy_defaults, *options)
+            p = Flowscope(*self.proxy_defaults, *options, listen=listen)
         except FlowscopeError as e:
             self.fail(str(e))
         self._proxies.append(p)

@@ -158,9 +158,9 @@ class InterceptCase(e2e.E2ETestCase):
         self.track(o)
         return o
 
-    def start_intercepting_proxy(self, *options):
+    def start_intercepting_proxy(self, *options, listen="127.0.0.1:0"):
         """A proxy that trusts the origin CA (--upstream-ca)."""
-        return self.start_proxy("--upstream-ca", self.m.pki.ca_cert, *options)
+        return self.start_proxy("--upstream-ca", self.m.pki.ca_cert, *options, listen=listen)
 
     @staticmethod
     def ca_of(proxy):
@@ -970,6 +970,37 @@ class HttpsProxyTest(InterceptCase):
         self.assertCurlOK(r, b"origin says hi: /nested")
         self.assertIssuedByFlowscope(r)
         self.assertFlowLine(proxy, flow_re("GET", url, 200), r)
+
+    def proxy_leaf_san(self, proxy, host="127.0.0.1"):
+        """The SANs of the leaf the proxy presents to a client that reaches it at host and sends no
+        SNI (as curl does for --proxy https://127.0.0.1:PORT)."""
+        ctx = ssl.create_default_context(cafile=self.ca_of(proxy))
+        ctx.check_hostname = False  # with no server_hostname Python sends no SNI
+        with socket.create_connection((host, proxy.port), timeout=e2e.HANG_GUARD) as raw:
+            with ctx.wrap_socket(raw) as tls:
+                return e2e.x509_san(ssl.DER_cert_to_PEM_cert(tls.getpeercert(binary_form=True)))
+
+    def test_wildcard_listen_address_names_the_address_the_client_reached(self):
+        """--listen 0.0.0.0:0 or [::]:0: curl sends no SNI for an IP, so the leaf must name the address
+        the client connected to (127.0.0.1), not the wildcard, or curl refuses it."""
+        origin = self.start_origin()
+        for listen in ("0.0.0.0:0", "[::]:0"):
+            with self.subTest(listen=listen):
+                proxy = self.start_intercepting_proxy(listen=listen)
+                url = origin.url("/wildcard-listen")
+                r = curl("-v", "--proxy-cacert", self.ca_of(proxy), url, proxy=self.https_proxy(proxy))
+                self.assertCurlOK(r)
+                self.assertIn(b"/wildcard-listen", r.body)
+                # On [::] an IPv4 client's address is IPv4-mapped ([::ffff:127.0.0.1]:PORT).
+                self.assertFlowLine(proxy, r"^\S+ GET %s 200\b" % re.escape(url), r)
+                sans = self.proxy_leaf_san(proxy)
+                self.assertIn("IP Address:127.0.0.1", sans, proxy.diag())
+                self.assertFalse([s for s in sans if s in ("IP Address:0.0.0.0", "IP Address:0:0:0:0:0:0:0:0")],
+                                 "the leaf names the wildcard: %r" % sans)
+                if listen.startswith("["):
+                    # A client that reached ::1 gets a leaf for ::1. (Not checked with curl: 7.88
+                    # fails to match any IPv6 proxy address, even a right one.)
+                    self.assertIn("IP Address:0:0:0:0:0:0:0:1", self.proxy_leaf_san(proxy, "::1"), proxy.diag())
 
     def test_client_that_distrusts_the_proxy_certificate_is_closed(self):
         proxy = self.start_intercepting_proxy()

@@ -17,12 +17,16 @@ class SessionHarness {
   explicit SessionHarness(Config config = {}, const Interception* interception = nullptr,
                           ConnectPolicy* policy = nullptr, std::string client_address = "127.0.0.1:50000",
                           Hook* hook = nullptr, bool live_events = false)
+      : SessionHarness(std::move(config), interception, policy, std::move(client_address),
+                       options_with(hook, live_events)) {}
+  // With every session option (e.g. the local address the driver would pass).
+  SessionHarness(Config config, const Interception* interception, ConnectPolicy* policy, std::string client_address,
+                 SessionOptions options)
       : config_(std::move(config)),
         interception_(interception),
         policy_(policy ? policy : &blind_),
         client_address_(std::move(client_address)),
-        hook_(hook),
-        live_events_(live_events),
+        options_(std::move(options)),
         session_(make_session()) {
     feed(Started{});
   }
@@ -91,9 +95,16 @@ class SessionHarness {
   }
 
  private:
+  static SessionOptions options_with(Hook* hook, bool live_events) {
+    SessionOptions options;
+    options.hook = hook;
+    options.live_events = live_events;
+    return options;
+  }
+
   Session make_session() {
     Clock clock{[this] { return now_us_; }, [] { return std::int64_t{1'700'000'000'000'000}; }};
-    return Session(config_, *policy_, interception_, clock, 7, client_address_, SessionOptions{hook_, live_events_, {}, false});
+    return Session(config_, *policy_, interception_, clock, 7, client_address_, options_);
   }
 
   void collect() {
@@ -112,8 +123,7 @@ class SessionHarness {
   BlindTunnelPolicy blind_;
   ConnectPolicy* policy_;
   std::string client_address_;
-  Hook* hook_;
-  bool live_events_;
+  SessionOptions options_;
   std::int64_t now_us_ = 1'000'000;
   Session session_;
   std::vector<Command> log_;

@@ -1,0 +1,203 @@
+// engine::Engine, the way the CLI and the GUI start the proxy: a real request
+// through it to a loopback origin, its store, hooks and replay, stop from another
+// thread, and start failures that say what went wrong.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <future>
+#include <thread>
+
+#include "core/engine/engine.hpp"
+#include "proxy_fixture.hpp"
+#include "tests/unit/ca/ca_test_support.hpp"
+
+namespace flowscope::integration {
+namespace {
+
+using ca::testing::TempDir;
+
+// 127.0.0.1:0, one worker, the CA in `home`.
+engine::EngineOptions loopback_options(const TempDir& home) {
+  engine::EngineOptions options;
+  options.config = testsupport::test_config();
+  options.ca.home = home.path().string();
+  return options;
+}
+
+std::string get_via(std::uint16_t proxy_port, const OriginServer& origin, const std::string& path) {
+  TestClient client(proxy_port);
+  EXPECT_TRUE(client.connected()) << client.connect_error();
+  client.send("GET " + origin.url(path) + " HTTP/1.1\r\nHost: " + origin.authority() + "\r\n\r\n");
+  HttpResponse response = client.read_response();
+  EXPECT_TRUE(response.complete) << response.error;
+  return std::to_string(response.status()) + " " + response.body;
+}
+
+std::vector<std::string> lines_of(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+// Answers every request head itself; the origin is never asked.
+class AnswerLocally : public proxy::Hook {
+ public:
+  proxy::HookAnswer on_hook(proxy::HookPoint point, flow::Flow&) override {
+    if (point != proxy::HookPoint::kRequestHead) return proxy::HookAnswer::proceed();
+    return proxy::HookAnswer::answer(proxy::LocalResponse{203, {}, "from the hook"});
+  }
+};
+
+TEST(Engine, StartsOnAnOsPickedPortCarriesARequestAndStops) {
+  TempDir home;
+  OriginServer origin(OriginServer::fixed(200, "hello"));
+  auto sink = std::make_shared<testsupport::RecordingSink>();
+  engine::EngineOptions options = loopback_options(home);
+  options.store.path = (home.path() / "flows.jsonl").string();
+  engine::Engine engine(std::move(options));
+  engine.add_sink(sink);
+
+  auto started = engine.start();
+  ASSERT_TRUE(started) << started.error().message;
+  ASSERT_NE(engine.bound_port(), 0);
+  EXPECT_EQ(engine.listen_address(), "127.0.0.1:" + std::to_string(engine.bound_port()));
+  ASSERT_TRUE(engine.ca());
+  EXPECT_EQ(engine.ca()->cert_pem, home.path() / "ca-cert.pem");
+  EXPECT_TRUE(engine.ca()->created);
+  EXPECT_FALSE(engine.ca()->fingerprint_sha256.empty());
+
+  EXPECT_EQ(get_via(engine.bound_port(), origin, "/through-the-engine"), "200 hello");
+  auto flows = sink->wait_for_flows(1);
+  ASSERT_EQ(flows.size(), 1u);
+  EXPECT_EQ(flows[0].request.url, origin.url("/through-the-engine"));
+
+  engine.stop();
+  engine.stop();  // a second stop is a no-op
+  EXPECT_GE(sink->flush_count(), 1);
+  auto stored = lines_of(home.path() / "flows.jsonl");
+  ASSERT_EQ(stored.size(), 1u) << "the store got the flow, flushed by stop()";
+  EXPECT_NE(stored[0].find("/through-the-engine"), std::string::npos) << stored[0];
+}
+
+TEST(Engine, StopFromAnotherThreadEndsWait) {
+  TempDir home;
+  engine::EngineOptions options = loopback_options(home);
+  options.intercept = false;
+  engine::Engine engine(std::move(options));
+  ASSERT_TRUE(engine.start());
+  EXPECT_FALSE(engine.ca()) << "no CA without interception";
+  std::thread stopper([&] { engine.stop(); });
+  engine.wait();
+  stopper.join();
+}
+
+TEST(Engine, HooksAreAskedAndReplayGoesThroughTheLivePath) {
+  TempDir home;
+  OriginServer origin(OriginServer::fixed(200, "origin"));
+  auto sink = std::make_shared<testsupport::RecordingSink>();
+  engine::EngineOptions options = loopback_options(home);
+  options.intercept = false;
+  options.sinks.push_back(sink);
+  engine::Engine engine(std::move(options));
+  engine.add_hook(std::make_shared<AnswerLocally>());
+  ASSERT_TRUE(engine.start());
+
+  EXPECT_EQ(get_via(engine.bound_port(), origin, "/hooked"), "203 from the hook");
+  auto flows = sink->wait_for_flows(1);
+  ASSERT_EQ(flows.size(), 1u);
+
+  std::promise<flow::Flow> replayed;
+  auto sent = engine.replay(flows[0], [&](flow::Flow f) { replayed.set_value(std::move(f)); });
+  ASSERT_TRUE(sent) << sent.error().message;
+  flow::Flow replay = replayed.get_future().get();
+  EXPECT_EQ(replay.replay_of, flows[0].id);
+  ASSERT_TRUE(replay.response);
+  EXPECT_EQ(replay.response->status, 203) << "the replay met the same hook";
+  EXPECT_EQ(origin.requests().size(), 0u);
+}
+
+TEST(Engine, APortInUseIsAClearStartError) {
+  TempDir home;
+  OriginServer taken(OriginServer::fixed(200, ""));  // listens on 127.0.0.1 without SO_REUSEPORT
+  engine::EngineOptions options = loopback_options(home);
+  options.intercept = false;
+  options.config.listen_port = taken.port();
+  engine::Engine engine(std::move(options));
+  auto started = engine.start();
+  ASSERT_FALSE(started);
+  EXPECT_EQ(started.error().step, engine::StartError::Step::kServer);
+  EXPECT_EQ(started.error().message, "address 127.0.0.1:" + std::to_string(taken.port()) +
+                                         " is in use: pass --listen 127.0.0.1:0 (any free port) or another port");
+  EXPECT_EQ(engine.bound_port(), 0);
+  engine.stop();  // harmless after a failed start
+}
+
+TEST(Engine, AnUnusableCaIsAClearStartError) {
+  TempDir home;
+  ca::testing::write_text(home.path() / "ca-cert.pem", "not a certificate, and no key beside it\n");
+  engine::Engine engine(loopback_options(home));
+  auto started = engine.start();
+  ASSERT_FALSE(started);
+  EXPECT_EQ(started.error().step, engine::StartError::Step::kCa);
+  EXPECT_NE(started.error().message.find("ca-key.pem"), std::string::npos) << started.error().message;
+  EXPECT_NE(started.error().message.find("--no-intercept"), std::string::npos) << started.error().message;
+}
+
+TEST(Engine, AnUnwritableStoreIsAStoreStartError) {
+  TempDir home;
+  engine::EngineOptions options = loopback_options(home);
+  options.intercept = false;
+  options.store.path = (home.path() / "no-such-dir" / "flows.jsonl").string();
+  engine::Engine engine(std::move(options));
+  auto started = engine.start();
+  ASSERT_FALSE(started);
+  EXPECT_EQ(started.error().step, engine::StartError::Step::kStore);
+  EXPECT_FALSE(engine.start()) << "start() runs once";
+}
+
+// The certificate a TLS client without SNI gets from 127.0.0.1:port.
+std::shared_ptr<X509> certificate_without_sni(std::uint16_t port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(port);
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+    ::close(fd);
+    return nullptr;
+  }
+  SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
+  SSL* ssl = SSL_new(ctx);
+  SSL_set_fd(ssl, fd);
+  std::shared_ptr<X509> cert;
+  if (SSL_connect(ssl) == 1) cert.reset(SSL_get1_peer_certificate(ssl), X509_free);
+  SSL_free(ssl);
+  SSL_CTX_free(ctx);
+  ::close(fd);
+  return cert;
+}
+
+TEST(Engine, OnAWildcardAddressTheProxyCertificateNamesTheAddressTheClientReached) {
+  for (const char* wildcard : {"0.0.0.0", "::"}) {
+    SCOPED_TRACE(wildcard);
+    TempDir home;
+    engine::EngineOptions options = loopback_options(home);
+    options.config.listen_host = wildcard;
+    engine::Engine engine(std::move(options));
+    auto started = engine.start();
+    ASSERT_TRUE(started) << started.error().message;
+    auto cert = certificate_without_sni(engine.bound_port());
+    ASSERT_TRUE(cert) << "no TLS handshake with the proxy itself";
+    EXPECT_EQ(X509_check_ip_asc(cert.get(), "127.0.0.1", 0), 1) << "the leaf must name 127.0.0.1";
+    EXPECT_NE(X509_check_ip_asc(cert.get(), wildcard, 0), 1) << "the leaf must not name the wildcard";
+  }
+}
+
+}  // namespace
+}  // namespace flowscope::integration
