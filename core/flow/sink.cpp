@@ -15,6 +15,16 @@ void MemorySink::on_flow_event(const FlowEvent& event) {
   events_.push_back(event);
 }
 
+void MemorySink::on_notice(const std::string& line) {
+  std::lock_guard lock(mutex_);
+  notices_.push_back(line);
+}
+
+std::vector<std::string> MemorySink::notices() const {
+  std::lock_guard lock(mutex_);
+  return notices_;
+}
+
 std::vector<FlowEvent> MemorySink::events() const {
   std::lock_guard lock(mutex_);
   return events_;
@@ -44,6 +54,10 @@ bool TeeSink::wants_live_events() const {
 void TeeSink::on_flow_event(const FlowEvent& event) {
   for (auto& sink : sinks_)
     if (sink->wants_live_events()) sink->on_flow_event(event);
+}
+
+void TeeSink::on_notice(const std::string& line) {
+  for (auto& sink : sinks_) sink->on_notice(line);
 }
 
 void TeeSink::flush() {

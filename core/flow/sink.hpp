@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <vector>
 
 #include "core/flow/flow.hpp"
@@ -22,6 +23,9 @@ class FlowSink {
   // sink asks. Asked once, when the engine starts.
   virtual bool wants_live_events() const { return false; }
   virtual void on_flow_event(const FlowEvent&) {}
+  // Something a person should know that is no flow: a host learned as passthrough
+  // (its clients refuse our certificate) or expired again. One line of text.
+  virtual void on_notice(const std::string& /*line*/) {}
   // Called once at shutdown, after the last on_flow.
   virtual void flush() {}
 };
@@ -34,8 +38,10 @@ class MemorySink : public FlowSink {
   void on_flow(const Flow& flow) override;
   bool wants_live_events() const override { return live_events_; }
   void on_flow_event(const FlowEvent& event) override;
+  void on_notice(const std::string& line) override;
   std::vector<Flow> flows() const;
   std::vector<FlowEvent> events() const;
+  std::vector<std::string> notices() const;
   // Blocks until at least `count` flows have arrived.
   std::vector<Flow> wait_for(std::size_t count) const;
 
@@ -45,6 +51,7 @@ class MemorySink : public FlowSink {
   mutable std::condition_variable arrived_;
   std::vector<Flow> flows_;
   std::vector<FlowEvent> events_;
+  std::vector<std::string> notices_;
 };
 
 // Fans one flow out to several sinks.
@@ -54,6 +61,7 @@ class TeeSink : public FlowSink {
   void on_flow(const Flow& flow) override;
   bool wants_live_events() const override;
   void on_flow_event(const FlowEvent& event) override;
+  void on_notice(const std::string& line) override;
   void flush() override;
 
  private:

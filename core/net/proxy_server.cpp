@@ -36,7 +36,11 @@ class ProxyServerImpl final : public ProxyServer {
     policy_options.allow = config_.allow_hosts;
     policy_options.auto_passthrough = config_.auto_passthrough;
     policy_options.passthrough_ttl_ms = config_.passthrough_ttl_ms;
-    policy_options.log = [](const std::string& line) { std::fprintf(stderr, "flowscope: %s\n", line.c_str()); };
+    // On stderr as always, and to the sinks, so a viewer can show (and clear) passthrough.
+    policy_options.log = [sink = sink_](const std::string& line) {
+      std::fprintf(stderr, "flowscope: %s\n", line.c_str());
+      if (sink) sink->on_notice(line);
+    };
     auto policy = proxy::HostPolicy::create(std::move(policy_options));
     if (!policy) return std::unexpected(policy.error());
     policy_ = std::move(*policy);

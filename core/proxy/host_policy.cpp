@@ -64,8 +64,16 @@ bool HostPolicy::passthrough_active(const std::string& client, const std::string
 bool HostPolicy::remember_passthrough(const std::string& client, const std::string& host) {
   if (!options_.auto_passthrough) return false;
   const std::int64_t expires = options_.now_ms() + static_cast<std::int64_t>(options_.passthrough_ttl_ms);
-  std::lock_guard lock(mutex_);
-  auto [it, inserted] = passthrough_.insert_or_assign({client, host}, expires);
+  bool inserted = false;
+  {
+    std::lock_guard lock(mutex_);
+    inserted = passthrough_.insert_or_assign({client, host}, expires).second;
+  }
+  if (inserted && options_.log) {
+    options_.log("passthrough of " + host + " for " + client + " for the next " +
+                 std::to_string(options_.passthrough_ttl_ms / 1000) +
+                 " s: that client does not trust the flowscope CA");
+  }
   return inserted;
 }
 

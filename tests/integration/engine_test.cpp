@@ -14,6 +14,7 @@
 
 #include "core/engine/engine.hpp"
 #include "proxy_fixture.hpp"
+#include "tests/support/one_shot_tls_origin.hpp"
 #include "tests/unit/ca/ca_test_support.hpp"
 
 namespace flowscope::integration {
@@ -197,6 +198,45 @@ TEST(Engine, OnAWildcardAddressTheProxyCertificateNamesTheAddressTheClientReache
     EXPECT_EQ(X509_check_ip_asc(cert.get(), "127.0.0.1", 0), 1) << "the leaf must name 127.0.0.1";
     EXPECT_NE(X509_check_ip_asc(cert.get(), wildcard, 0), 1) << "the leaf must not name the wildcard";
   }
+}
+
+// A TLS client that trusts nothing: it refuses the minted leaf with an unknown_ca alert.
+void refuse_the_proxy_certificate(std::uint16_t proxy_port, std::uint16_t origin_port) {
+  TestClient client(proxy_port);
+  ASSERT_TRUE(client.connected()) << client.connect_error();
+  const std::string authority = "localhost:" + std::to_string(origin_port);
+  client.send("CONNECT " + authority + " HTTP/1.1\r\nHost: " + authority + "\r\n\r\n");
+  ASSERT_EQ(client.read_connect_response().status(), 200);
+  SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
+  SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nullptr);  // and no trusted CA at all
+  SSL* ssl = SSL_new(ctx);
+  SSL_set_fd(ssl, client.fd());
+  SSL_set_tlsext_host_name(ssl, "localhost");
+  EXPECT_NE(SSL_connect(ssl), 1) << "the handshake must fail: the CA is not trusted";
+  SSL_free(ssl);
+  SSL_CTX_free(ctx);
+}
+
+TEST(Engine, ALearnedPassthroughIsANoticeToTheSinks) {
+  TempDir home;
+  testsupport::OneShotTlsOrigin origin("localhost");
+  auto sink = std::make_shared<testsupport::RecordingSink>();
+  engine::EngineOptions options = loopback_options(home);
+  options.config.insecure = true;  // the origin's self-signed certificate is not what is tested
+  options.config.resolve.push_back({"localhost", origin.port(), "127.0.0.1"});
+  engine::Engine engine(std::move(options));
+  engine.add_sink(sink);
+  auto started = engine.start();
+  ASSERT_TRUE(started) << started.error().message;
+
+  refuse_the_proxy_certificate(engine.bound_port(), origin.port());
+  auto flows = sink->wait_for_flows(1);
+  ASSERT_EQ(flows.size(), 1u);
+  const auto notices = sink->notices();
+  ASSERT_EQ(notices.size(), 1u) << "one notice for the learned passthrough";
+  EXPECT_NE(notices[0].find("localhost"), std::string::npos) << notices[0];
+  EXPECT_NE(notices[0].find("passthrough"), std::string::npos) << notices[0];
+  engine.stop();
 }
 
 }  // namespace
