@@ -3,7 +3,8 @@
 
 Usually started by scripts/bench, which installs nginx-light and mitmproxy and builds Release.
 Everything runs on 127.0.0.1: a throwaway nginx (HTTP and HTTPS) is the origin, loadgen
-(tests/bench/loadgen) is the client, and each proxy is started fresh for every measurement so
+(tests/bench/loadgen) is the client (for the ws scenario: wsload from the same directory is
+both the wss:// echo origin and the client), and each proxy is started fresh for every measurement so
 that its peak RSS (VmHWM) belongs to that measurement alone. Every process started here is
 stopped on exit, on errors and on Ctrl-C.
 
@@ -29,17 +30,17 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 HERE = os.path.dirname(os.path.abspath(__file__))
-SCENARIOS = ["keepalive", "newconn", "mint", "bulk", "idle", "threads", "micro"]
+SCENARIOS = ["keepalive", "newconn", "mint", "bulk", "ws", "idle", "threads", "micro"]
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 KiB, MiB, GiB = 1 << 10, 1 << 20, 1 << 30
 
 # Sizes and durations. mitmdump gets smaller counts: it is ~100× slower and buffers whole bodies.
 FULL = dict(duration=5.0, mitm_duration=5.0, conc=(10, 100), newconn_conc=10, mint_hosts=1000, mint_hosts_mitm=200,
             download=GiB, upload=256 * MiB, mitm_body=32 * MiB, idle=10000, idle_mitm=1000,
-            profile_s=4.0, micro_min_time=0.5)
+            profile_s=4.0, micro_min_time=0.5, ws_duration=10.0, ws_inflight=(1, 4, 16), ws_size=64 * KiB)
 QUICK = dict(duration=1.0, mitm_duration=3.0, conc=(10, 100), newconn_conc=10, mint_hosts=50, mint_hosts_mitm=20,
              download=32 * MiB, upload=16 * MiB, mitm_body=8 * MiB, idle=200, idle_mitm=20,
-             profile_s=1.0, micro_min_time=0.02)
+             profile_s=1.0, micro_min_time=0.02, ws_duration=1.0, ws_inflight=(4,), ws_size=64 * KiB)
 
 LABEL = {
     "direct": "direct (no proxy)",
@@ -291,6 +292,35 @@ http {{
         shutil.rmtree(self.upload_root, ignore_errors=True)
 
 
+class WsOrigin:
+    """The WebSocket echo origin: `wsload server` (tests/bench/loadgen/wsload.cpp) on a free
+    127.0.0.1 port, wss:// with nginx's certificate, one thread per connection."""
+
+    def __init__(self, env):
+        path = env.log_path("wsload-server")
+        self.proc = PROCS.start([env.args.wsload, "server", "--cert", env.origin.cert, "--key", env.origin.key], path)
+        deadline = time.monotonic() + 10
+        self.port = None
+        while time.monotonic() < deadline and self.proc.poll() is None:
+            m = re.search(r"listening (\d+)", open(path, errors="replace").read())
+            if m:
+                self.port = int(m.group(1))
+                break
+            time.sleep(0.02)
+        if self.port is None:
+            PROCS.stop(self.proc)
+            raise BenchError("wsload server did not start: " + open(path, errors="replace").read()[-1500:])
+
+    def url(self):
+        return f"wss://127.0.0.1:{self.port}/echo"
+
+    def pids(self):
+        return [self.proc.pid]
+
+    def close(self):
+        PROCS.stop(self.proc)
+
+
 # ---------------------------------------------------------------------------------------------
 # Contenders.
 
@@ -320,6 +350,7 @@ class Env:
                     "            data.server.address = ('127.0.0.1', port)\n"
                     "addons = [Resolve()]\n")
         self.origin = None
+        self.ws_origin = None
         self.logs = os.path.join(work, "logs")
         os.makedirs(self.logs)
         self.counter = 0
@@ -417,6 +448,26 @@ def run_loadgen(env, lg_args, timeout, name):
     return cmd, report, None
 
 
+def run_wsload(env, ws_args, timeout, name):
+    out_json = os.path.join(env.work, "wsload.json")
+    if os.path.exists(out_json):
+        os.remove(out_json)
+    cmd = [env.args.wsload, "client"] + ws_args + ["--json", out_json]
+    log_file = env.log_path(name)
+    try:
+        with open(log_file, "wb") as out:
+            rc = subprocess.run(cmd, stdout=out, stderr=subprocess.STDOUT, timeout=timeout).returncode
+    except subprocess.TimeoutExpired:
+        return cmd, None, f"wsload did not finish within {timeout:.0f} s"
+    report = None
+    if os.path.exists(out_json):
+        with open(out_json) as f:
+            report = json.load(f)
+    if rc == 2 or report is None:
+        return cmd, report, f"wsload exit {rc}: " + open(log_file, errors="replace").read()[-600:]
+    return cmd, report, None
+
+
 SYSCALLS = ("read", "write", "readv", "writev", "recvfrom", "sendto", "sendmsg", "epoll_wait", "epoll_ctl",
             "connect", "accept4", "close")
 
@@ -446,12 +497,14 @@ def measure(env, spec, perf_out=None):
     perf = perf_stat = None
     try:
         proxy = env.start_proxy(spec["kind"], spec.get("threads"), spec.get("resolve", ()))
+        ws = spec.get("client") == "wsload"
         lg = list(spec["lg"])
         if proxy:
             lg += ["--proxy", f"127.0.0.1:{proxy.port}"]
         lg += env.client_tls(proxy, spec["scheme"]) + spec.get("urls", [spec.get("url")])
         lg = [a for a in lg if a is not None]
-        pids = ([proxy.pid] if proxy else []) + env.origin.pids()
+        origin_pids = env.ws_origin.pids() if ws else env.origin.pids()
+        pids = ([proxy.pid] if proxy else []) + origin_pids
         if proxy:
             st = proc_status(proxy.pid)
             rec["proxy_rss_start_kib"] = st.get("VmRSS")
@@ -472,21 +525,26 @@ def measure(env, spec, perf_out=None):
         proxy_cpu0 = proc_cpu_s([proxy.pid]) if proxy else 0.0
         ctx0 = ctx_switches(proxy.pid) if proxy else 0
         busy0, t0 = system_busy_s(), time.monotonic()
-        cmd, report, err = run_loadgen(env, lg, spec["timeout"], f"loadgen-{spec['scenario']}-{spec['kind']}")
+        client_run = run_wsload if ws else run_loadgen
+        cmd, report, err = client_run(env, lg, spec["timeout"], f"{'wsload' if ws else 'loadgen'}-{spec['scenario']}-{spec['kind']}")
         wall = time.monotonic() - t0
         busy = system_busy_s() - busy0
         if perf_stat is not None:
             PROCS.stop(perf_stat, signal.SIGINT)
             counts = read_perf_stat(perf_out + ".stat")
-            if report and report.get("completed") and counts:
+            if ws and report and report.get("echoed_messages") and counts:
+                rec["syscalls_per"] = f"message echoed ({fmt_size(report['message_size'])} each way)"
+                done = report["echoed_messages"]
+                rec["syscalls"] = {k: round(v / done, 2) for k, v in sorted(counts.items(), key=lambda kv: -kv[1]) if v}
+            elif report and report.get("completed") and counts:
                 tp = report["throughput"]
                 unit, done = (("request", report["completed"]) if spec["metric"] == "req/s" else
                               ("MB", (tp["response_body_bytes"] + tp["request_body_bytes"]) / 1e6))
                 rec["syscalls_per"] = unit
                 rec["syscalls"] = {k: round(v / done, 2) for k, v in sorted(counts.items(), key=lambda kv: -kv[1]) if v}
         ours = proc_cpu_s(pids) + children_cpu_s() - cpu_ours0
-        rec["loadgen_cmd"] = " ".join(shlex.quote(os.path.relpath(a, ROOT) if a == env.args.loadgen else a)
-                                      for a in cmd[:-2])
+        rec["loadgen_cmd"] = " ".join(shlex.quote(os.path.relpath(a, ROOT) if a in (env.args.loadgen, env.args.wsload)
+                                                  else a) for a in cmd[:-2])
         rec["background_cores"] = round(max(0.0, busy - ours) / wall, 2)
         rec["all_cpu_s"] = round(ours, 3)
         if proxy:
@@ -497,7 +555,30 @@ def measure(env, spec, perf_out=None):
                        proxy_rss_end_kib=st.get("VmRSS"), proxy_threads=st.get("Threads"))
             if proxy.proc.poll() is not None:
                 err = err or f"the proxy exited during the run (status {proxy.proc.returncode})"
-        if report:
+        if report and ws:
+            rec.update(inflight=report["inflight"], connections=report["connections"],
+                       message_size=report["message_size"], elapsed_s=round(report["elapsed_s"], 3),
+                       setup_s=round(report["setup_s"], 3), completed=report["echoed_messages"],
+                       sent_messages=report["sent_messages"], messages_per_s=round(report["messages_per_s"], 1),
+                       up_mib_per_s=round(report["up_mib_per_s"], 1), down_mib_per_s=round(report["down_mib_per_s"], 1),
+                       body_bytes=report["sent_bytes"] + report["echoed_bytes"],
+                       latency_p50_ms=round(report["rtt_ms"]["p50"], 2), latency_p99_ms=round(report["rtt_ms"]["p99"], 2))
+            # The ratio is over echoed payload: a message counts once it has come back.
+            rec["value"] = rec["down_mib_per_s"]
+            if report.get("error"):
+                err = err or f"wsload: {report['error']}"
+            elif not report["echoed_messages"]:
+                err = err or "no message was echoed"
+            elif report.get("bad_lengths"):
+                err = err or f"{report['bad_lengths']} echoed message(s) had the wrong length"
+            n = report["echoed_messages"]
+            if n:
+                rec["all_cpu_us_per_msg"] = round(1e6 * ours / n, 1)
+                if proxy:
+                    rec["proxy_cpu_us_per_msg"] = round(1e6 * rec["proxy_cpu_s"] / n, 1)
+                    rec["proxy_ctx_switches_per_msg"] = round(rec["proxy_ctx_switches"] / n, 2)
+                    rec["proxy_cpu_ms_per_mb"] = round(1e3 * rec["proxy_cpu_s"] / (rec["body_bytes"] / 1e6), 3)
+        elif report:
             tp = report["throughput"]
             completed, errors = report["completed"], report["errors"]["total"]
             rec.update(completed=completed, errors=errors, elapsed_s=round(report["elapsed_s"], 3),
@@ -615,6 +696,23 @@ def specs_bulk(env):
                 specs.append(dict(scenario="bulk", case=f"{scheme} {direction}, 1 conn",
                                   kind=kind, scheme=scheme, metric="MB/s", lg=lg, url=url, timeout=320,
                                   expect_bytes=size, size=size))
+    return specs
+
+
+def ws_case(k, size):
+    return f"wss {fmt_size(size)} binary echo, {k} in flight"
+
+
+def specs_ws(env):
+    """wss:// echo of binary messages through CONNECT + interception; wsload keeps K in flight."""
+    cfg, d = env.cfg, env.cfg["ws_duration"]
+    specs = []
+    for k in cfg["ws_inflight"]:
+        for kind in ("direct", "fs-tunnel", "fs-intercept", "mitmdump"):
+            specs.append(dict(scenario="ws", case=ws_case(k, cfg["ws_size"]), kind=kind, scheme="https",
+                              metric="MiB/s", client="wsload", inflight=k,
+                              lg=["-d", str(d), "-k", str(k), "-s", str(cfg["ws_size"])],
+                              url=env.ws_origin.url(), timeout=timeout_for(d)))
     return specs
 
 
@@ -744,7 +842,7 @@ def ok_value(r):
 
 def add_ratios(recs):
     for r in recs:
-        if r["scenario"] in ("keepalive", "newconn", "mint", "bulk") and r["kind"] != "direct":
+        if r["scenario"] in ("keepalive", "newconn", "mint", "bulk", "ws") and r["kind"] != "direct":
             d = find(recs, r["scenario"], r["case"], "direct")
             m = find(recs, r["scenario"], r["case"], "mitmdump")
             v, dv, mv = ok_value(r), ok_value(d), ok_value(m)
@@ -791,6 +889,15 @@ def evaluate_targets(recs, cfg):
                 f"≥ {goal:.0%} of direct MB/s, peak RSS < 64 MiB",
                 (f"{rd:.0%} ({r['value']:,.0f} MB/s), peak {peak / 1024:.1f} MiB" if rd and peak else "not measured"),
                 met, r)
+    for k in cfg.get("ws_inflight", ()):
+        r = find(recs, "ws", ws_case(k, cfg["ws_size"]), "fs-intercept")
+        if not r:
+            continue
+        rd, peak = r.get("ratio_direct"), r.get("proxy_peak_rss_kib")
+        met = None if rd is None or peak is None else (rd >= 0.5 and peak < 64 * 1024)
+        add(f"ws-{k}", f"{LABEL['fs-intercept']}, {r['case']}", "≥ 50% of direct MiB/s, peak RSS < 64 MiB",
+            (f"{rd:.0%} ({r['value']:,.0f} MiB/s echoed), peak {peak / 1024:.1f} MiB" if rd and peak else "not measured"),
+            met, r)
     m = find(recs, "micro")
     if m and m["status"] == "ok":
         b = next((b for b in m["benchmarks"] if b["name"].startswith("BM_MintNewLeaf/ec_ca")), None)
@@ -852,6 +959,8 @@ def run_profiles(env, targets, specs_by_key):
         spec = dict(specs_by_key[key])
         if spec["scenario"] in ("keepalive", "threads", "newconn"):
             spec["lg"] = [a if a != str(env.cfg["duration"]) else str(env.cfg["profile_s"] + 1) for a in spec["lg"]]
+        if spec["scenario"] == "ws":
+            spec["lg"] = [a if a != str(env.cfg["ws_duration"]) else str(env.cfg["profile_s"] + 1) for a in spec["lg"]]
         path = os.path.join(env.work, f"perf-{len(profiles)}.data")
         log(f"profiling: {spec['case']} / {spec['kind']}")
         rec = measure(env, spec, perf_out=path)
@@ -860,6 +969,8 @@ def run_profiles(env, targets, specs_by_key):
                              case=spec["case"], kind=spec["kind"], threads=spec.get("threads"),
                              value=rec.get("value"), metric=spec["metric"], report=rep,
                              proxy_cpu_us_per_req=rec.get("proxy_cpu_us_per_req"),
+                             proxy_cpu_us_per_msg=rec.get("proxy_cpu_us_per_msg"),
+                             proxy_peak_rss_kib=rec.get("proxy_peak_rss_kib"),
                              proxy_ctx_switches_per_req=rec.get("proxy_ctx_switches_per_req"),
                              syscalls=rec.get("syscalls"), syscalls_per=rec.get("syscalls_per"),
                              error=None if rep else "perf recorded nothing"))
@@ -955,6 +1066,42 @@ def cell_rows(recs, scenario, size_col=False):
     return md_table(header, rows)
 
 
+def ws_section_text(cfg):
+    return (f"`wsload client -d {cfg['ws_duration']:g} -k K -s {cfg['ws_size']}` per row (tests/bench/loadgen/wsload.cpp): "
+            "one wss:// connection, K binary messages kept in flight, each new one sent as an echo comes back; "
+            "the clock starts after CONNECT, TLS and the 101. The origin is `wsload server` on loopback (a "
+            "thread per connection: unmask, echo unmasked), with nginx's certificate. Through the proxies the "
+            "client sends `CONNECT 127.0.0.1:PORT`, then TLS verified against the proxy's CA (flowscope's "
+            "`HOME/ca-cert.pem`, mitmdump's), then the upgrade: flowscope terminates TLS, parses every frame and "
+            "records the messages (default limits: 1 MiB of each, at most 10,000 per flow). The tunnel row "
+            "(`--no-intercept`) relays the TLS bytes blind, for scale. Up / down are message payload "
+            "client → origin and back, MiB = 2²⁰ bytes; ratios are over the echoed (down) MiB/s. Per-message CPU "
+            "is per message echoed (64 KiB each way). RTT is from the first byte of a message written to the "
+            "last byte of its echo read, so with K in flight it includes the K − 1 ahead of it.")
+
+
+def ws_rows(recs):
+    rows = []
+    for r in recs:
+        if r["scenario"] != "ws":
+            continue
+        ok = r["status"] == "ok"
+        res = f"{fmt_num(r.get('up_mib_per_s'), 'MB/s')} / {fmt_num(r.get('down_mib_per_s'), 'MB/s')}" if ok else "**failed**"
+        if r.get("attempts"):
+            res += f" (best of {len(r['attempts'])})"
+        rows.append([r["case"], r["contender"], res, fmt_num(r.get("messages_per_s")) if ok else "–",
+                     fmt_ratio(r.get("ratio_direct")) if r["kind"] != "direct" else "1",
+                     fmt_ratio(r.get("ratio_mitmdump"), pct=False) if r["kind"] not in ("direct", "mitmdump") else "–",
+                     f"{r['proxy_peak_rss_kib'] / 1024:.1f}" if r.get("proxy_peak_rss_kib") else "–",
+                     f"{r['proxy_cpu_us_per_msg']:,.0f} µs" if r.get("proxy_cpu_us_per_msg") is not None else "–",
+                     f"{r['all_cpu_us_per_msg']:,.0f} µs" if r.get("all_cpu_us_per_msg") is not None else "–",
+                     f"{r['latency_p50_ms']:.2f} / {r['latency_p99_ms']:.2f}" if r.get("latency_p50_ms") is not None else "–",
+                     f"{r.get('background_cores', 0):.2f}"])
+    return md_table(["case", "contender", "MiB/s up / down", "messages/s", "÷ direct", "÷ mitmdump",
+                     "proxy peak RSS MiB", "proxy CPU per message", "CPU, all processes", "RTT p50 / p99 ms",
+                     "other CPU (cores)"], rows)
+
+
 ANALYSIS_BEGIN = "<!-- analysis:begin (hand-written; scripts/bench keeps this block) -->"
 ANALYSIS_END = "<!-- analysis:end -->"
 
@@ -1044,6 +1191,11 @@ def write_report(env, info, recs, targets, profiles, started, wall, out_dir, com
                     for r in recs if r["scenario"] == "threads" and r.get("threads") == 2]
             L.append("\n" + md_table(["case", "contender", "--threads 2 ÷ --threads 1"], rows))
         L.append("")
+    if any(r["scenario"] == "ws" for r in recs):
+        L.append("## WebSocket echo, 64 KiB binary messages\n")
+        L.append(ws_section_text(cfg) + "\n")
+        L.append(ws_rows(recs))
+        L.append("")
     idle = [r for r in recs if r["scenario"] == "idle"]
     if idle:
         L.append("## Idle connections: memory per connection\n")
@@ -1092,6 +1244,9 @@ def write_report(env, info, recs, targets, profiles, started, wall, out_dir, com
                      + (f", flowscope {p['proxy_cpu_us_per_req']:,.0f} µs CPU and "
                         f"{p['proxy_ctx_switches_per_req']:.2f} context switches per request"
                         if p.get("proxy_cpu_us_per_req") is not None and p["metric"] == "req/s" else "")
+                     + (f", flowscope {p['proxy_cpu_us_per_msg']:,.0f} µs CPU per message echoed, peak RSS "
+                        f"{p['proxy_peak_rss_kib'] / 1024:.1f} MiB"
+                        if p.get("proxy_cpu_us_per_msg") is not None and p.get("proxy_peak_rss_kib") else "")
                      + f". Samples: **{rep['kernel_pct']:.0f}% kernel, {rep['user_pct']:.0f}% user**; "
                      "by object: " + ", ".join(f"{d} {v:.0f}%" for d, v in rep["by_dso"]) + ".\n")
             if p.get("syscalls"):
@@ -1127,7 +1282,10 @@ def write_report(env, info, recs, targets, profiles, started, wall, out_dir, com
              "* Before each row the run waits (up to `--settle` s) for the machine to go quiet. When other work "
              "still took more than 0.3 cores during a row, the row is measured again (`--retries`) and the faster "
              "attempt is kept, marked \"best of N\"; docs/benchmarks.json lists every attempt.\n"
-             "* Each measurement's exact loadgen command is in docs/benchmarks.json (`loadgen_cmd`).\n")
+             "* WebSocket rows: `wsload` (tests/bench/loadgen/wsload.cpp) is both the wss:// echo origin and the "
+             "client; one C++ thread with poll(2) on the client side, so the client costs little next to TLS. "
+             "A measurement fails when the connection breaks, no message comes back or an echo has the wrong length.\n"
+             "* Each measurement's exact loadgen (or wsload) command is in docs/benchmarks.json (`loadgen_cmd`).\n")
     with open(md_path, "w") as f:
         f.write("\n".join(L))
 
@@ -1170,6 +1328,7 @@ def parse_args():
     p.add_argument("--build-dir", default=os.path.join(ROOT, "build-release"))
     p.add_argument("--flowscope", help="flowscope binary (default BUILD/cli/flowscope)")
     p.add_argument("--loadgen", help="loadgen binary (default BUILD/tests/bench/loadgen/loadgen)")
+    p.add_argument("--wsload", help="wsload binary, the ws scenario's client and origin (default: next to loadgen)")
     p.add_argument("--out-dir", help="where benchmarks.md/.json go (default docs/ for the full run, "
                                      "BUILD/bench/ for --quick or --only)")
     p.add_argument("--keep-work", action="store_true", help="keep the temp dir (logs, nginx config, perf data)")
@@ -1181,6 +1340,7 @@ def parse_args():
     args.build_dir = os.path.abspath(args.build_dir)
     args.flowscope = os.path.abspath(args.flowscope or os.path.join(args.build_dir, "cli", "flowscope"))
     args.loadgen = os.path.abspath(args.loadgen or os.path.join(args.build_dir, "tests", "bench", "loadgen", "loadgen"))
+    args.wsload = os.path.abspath(args.wsload or os.path.join(os.path.dirname(args.loadgen), "wsload"))
     partial = args.quick or bool(args.only)
     if args.profile is None:
         args.profile = not partial
@@ -1220,7 +1380,8 @@ def main():
     if args.micro and "micro" not in scenarios:
         scenarios.append("micro")
     needs_net = [s for s in scenarios if s != "micro"]
-    for exe, what in ((args.flowscope, "flowscope"), (args.loadgen, "loadgen")):
+    exes = [(args.flowscope, "flowscope"), (args.loadgen, "loadgen")] + ([(args.wsload, "wsload")] if "ws" in scenarios else [])
+    for exe, what in exes:
         if needs_net and not os.access(exe, os.X_OK):
             log(f"{what} not found at {exe}: build it (scripts/bench does) or pass --{what}")
             return 2
@@ -1258,8 +1419,11 @@ def main():
             sizes = [cfg["download"], cfg["mitm_body"]] if "bulk" in scenarios else []
             env.origin = Origin(work, sizes)
             log(f"nginx on 127.0.0.1:{env.origin.http_port} (http) and :{env.origin.https_port} (https)")
+        if "ws" in scenarios:
+            env.ws_origin = WsOrigin(env)
+            log(f"wsload echo server on 127.0.0.1:{env.ws_origin.port} (wss)")
         builders = dict(keepalive=specs_keepalive, newconn=specs_newconn, mint=specs_mint, bulk=specs_bulk,
-                        threads=specs_threads)
+                        ws=specs_ws, threads=specs_threads)
         for s in scenarios:
             if s in builders:
                 for spec in builders[s](env):
@@ -1303,6 +1467,8 @@ def main():
         return 2
     finally:
         PROCS.stop_all()
+        if env.ws_origin:
+            env.ws_origin.close()
         if env.origin:
             env.origin.close()
     if interrupted:
