@@ -62,6 +62,10 @@ void add_proxy_options(CLI::App& app, ProxyOptions& o) {
   app.add_option("--ws-message-limit", c.ws_message_limit,
                  "WebSocket messages kept in a flow; the rest are counted (0: all)")
       ->capture_default_str();
+  app.add_option("--ws-payload-limit", c.ws_payload_limit,
+                 "WebSocket payload bytes kept across a flow's messages; later messages keep their "
+                 "metadata only (0: all)")
+      ->capture_default_str();
   app.add_option("--connect-ports", o.connect_ports, "Comma-separated ports CONNECT may reach (default: all)");
   app.add_option("--proxy-auth", o.proxy_auth, "Require Basic proxy authentication USER:PASS");
   app.add_option("--resolve", o.resolve, "HOST:PORT:ADDRESS, connect to ADDRESS for HOST:PORT (repeatable)");

@@ -50,6 +50,7 @@ struct Config {
   std::size_t max_head_bytes = 64 * 1024;
   std::size_t body_limit = 1024 * 1024;  // bytes of each body kept in a flow; 0 keeps all
   std::size_t ws_message_limit = 10'000;  // WebSocket messages kept in a flow; 0 keeps all
+  std::size_t ws_payload_limit = 16 * 1024 * 1024;  // WebSocket payload bytes kept in a flow; 0 keeps all
 };
 
 }  // namespace flowscope::proxy

@@ -18,7 +18,7 @@ WebSocketLayer::WebSocketLayer(ConnectionContext& ctx, Exchange exchange, std::s
                                std::string from_client)
     : Relay(ctx, std::move(exchange), std::move(from_upstream), std::move(from_client)),
       recorder_(new_record(exchange_), exchange_.flow().response->headers,
-                ws::RecorderLimits{ctx.config.body_limit, ctx.config.ws_message_limit}) {}
+                ws::RecorderLimits{ctx.config.body_limit, ctx.config.ws_message_limit, ctx.config.ws_payload_limit}) {}
 
 void WebSocketLayer::client_data(std::string_view plaintext) {
   if (!finished()) record(ws::Direction::kClientToServer, plaintext);

@@ -1,5 +1,6 @@
 #include "core/ws/recorder.hpp"
 
+#include <algorithm>
 #include <limits>
 #include <utility>
 
@@ -86,6 +87,7 @@ void Recorder::on_event(Side& s, bool client, const MessageEvent& event, std::in
                    m.opcode = static_cast<std::uint8_t>(start.opcode);
                    m.compressed = start.compressed;
                    s.message = std::move(m);
+                   s.keeping = has_room_for_a_message();
                  },
                  [&](const MessageData& data) { message_data(s, data.data); },
                  [&](const MessageEnd& end) { message_end(s, end); },
@@ -114,8 +116,20 @@ void Recorder::message_data(Side& s, std::string_view data) {
     return;
   }
   m.length += data.size();
-  const std::size_t cap = payload_cap();
-  if (m.data.size() < cap) m.data.append(data.substr(0, cap - m.data.size()));
+  const std::size_t take = std::min(data.size(), room(m, s.keeping));
+  m.data.append(data.substr(0, take));
+  payload_kept_ += take;
+}
+
+std::size_t Recorder::room(const flow::WebSocketMessage& message, bool keeping) const {
+  if (!keeping) return 0;
+  const std::size_t per_message = payload_cap() - std::min(payload_cap(), message.data.size());
+  if (limits_.payload_limit == 0) return per_message;
+  return std::min(per_message, limits_.payload_limit - std::min(limits_.payload_limit, payload_kept_));
+}
+
+bool Recorder::has_room_for_a_message() const {
+  return limits_.message_limit == 0 || record_.messages.size() < limits_.message_limit;
 }
 
 void Recorder::message_end(Side& s, const MessageEnd& end) {
@@ -127,6 +141,8 @@ void Recorder::message_end(Side& s, const MessageEnd& end) {
     } else if (auto inflated = s.inflater->end_message()) {
       m.length = inflated->size;
       m.data = std::move(inflated->data);
+      m.data.resize(std::min(m.data.size(), room(flow::WebSocketMessage{}, s.keeping)));
+      payload_kept_ += m.data.size();
     } else {
       m.error = "inflate failed: " + inflated.error().message;
     }
@@ -143,7 +159,10 @@ void Recorder::control(bool client, Opcode opcode, std::string payload, std::int
   m.time_us = now_us;
   m.opcode = static_cast<std::uint8_t>(opcode);
   m.length = m.wire_length = payload.size();
-  m.data = std::move(payload);  // at most 125 bytes: no cap needed
+  m.data = std::move(payload);
+  m.data.resize(std::min(m.data.size(), room(flow::WebSocketMessage{}, has_room_for_a_message())));
+  m.truncated = m.length > m.data.size();
+  payload_kept_ += m.data.size();
   keep(std::move(m));
 }
 

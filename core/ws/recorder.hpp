@@ -10,7 +10,7 @@
 //
 // Memory is bounded whatever the peers send: a message keeps at most the body limit
 // of its payload (inflated when compressed), the record at most the message limit of
-// messages; the rest is counted.
+// messages and the payload limit of payload bytes; the rest is counted.
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -27,6 +27,10 @@ namespace flowscope::ws {
 struct RecorderLimits {
   std::size_t body_limit = 1024 * 1024;  // payload bytes kept per message; 0 keeps all
   std::size_t message_limit = 10'000;    // messages kept per flow; 0 keeps all
+  // Payload bytes kept across all the flow's messages; 0 keeps all. A long-lived
+  // socket is held in memory until it closes, so without this cap 10,000 messages
+  // of 1 MiB each would be 10 GiB. Beyond it messages keep their metadata only.
+  std::size_t payload_limit = 16 * 1024 * 1024;
 };
 
 class Recorder {
@@ -47,6 +51,7 @@ class Recorder {
     MessageReader reader;
     std::optional<Inflater> inflater;
     std::optional<flow::WebSocketMessage> message;  // a data message under way
+    bool keeping = true;  // the message under way will be kept: its payload is worth copying
     bool stopped = false;                           // after a protocol error
   };
 
@@ -60,6 +65,10 @@ class Recorder {
   static flow::WebSocketMessage take_message(Side& side);
   void keep(flow::WebSocketMessage message);
   std::size_t payload_cap() const;
+  // Payload bytes the message may still keep: what is left of its body limit and of
+  // the flow's payload limit.
+  std::size_t room(const flow::WebSocketMessage& message, bool keeping) const;
+  bool has_room_for_a_message() const;
 
   flow::WebSocket& record_;
   RecorderLimits limits_;
@@ -67,6 +76,7 @@ class Recorder {
   bool parse_ = true;  // false when an extension we do not know owns the frames' RSV bits
   Side client_;
   Side server_;
+  std::size_t payload_kept_ = 0;
 };
 
 }  // namespace flowscope::ws

@@ -143,6 +143,18 @@ TEST(SessionWebSocket, ALimitOfMessagesFromTheConfig) {
   EXPECT_EQ(h.flows()[0].websocket->messages_dropped, 2u);
 }
 
+TEST(SessionWebSocket, APayloadLimitFromTheConfig) {
+  Config config;
+  config.ws_payload_limit = 3;
+  SessionHarness h(config);
+  upgrade(h, server_text("abcdef"));
+  h.feed(Aborted{"stop"});
+  ASSERT_EQ(h.flows().size(), 1u);
+  EXPECT_EQ(h.flows()[0].websocket->messages[0].data, "abc");
+  EXPECT_EQ(h.flows()[0].websocket->messages[0].length, 6u);
+  EXPECT_TRUE(h.flows()[0].websocket->messages[0].truncated);
+}
+
 TEST(SessionWebSocket, AnotherUpgradeIsARawRelayWithoutAWebSocketRecord) {
   SessionHarness h;
   h.client("GET http://o.test/ HTTP/1.1\r\nHost: o.test\r\nConnection: Upgrade\r\nUpgrade: x-custom\r\n\r\n");

@@ -164,6 +164,20 @@ TEST(WsRecorder, MessagesBeyondTheLimitAreCountedNotKeptAndTheCloseIsStillRecord
   EXPECT_EQ(record.close->code, 1001);
 }
 
+TEST(WsRecorder, ThePayloadLimitCapsWhatTheWholeFlowKeepsAndLaterMessagesKeepTheirMetadata) {
+  test::Compressor client(15, false);
+  std::string input = client_frame(Opcode::kText, "0123456789");
+  input += client_frame(Opcode::kText, "abcdefghij");
+  input += client_frame(Opcode::kPing, "ping");
+  const std::string compressed = client.message("inflated");
+  input += client_frame(Opcode::kText, compressed, frame_options(true, true));
+  expect_same_record_for_every_cut(
+      response_headers("permessage-deflate"), kFromClient, input,
+      {"client text len=10 0123456789", "client text len=10 truncated abcde", "client ping len=4 truncated ",
+       "client text len=8 compressed wire=" + std::to_string(compressed.size()) + " truncated "},
+      {.body_limit = 0, .message_limit = 0, .payload_limit = 15});
+}
+
 TEST(WsRecorder, SubprotocolAndExtensionsComeFromThe101) {
   flow::WebSocket record;
   Recorder recorder(record, response_headers("permessage-deflate; server_no_context_takeover", "graphql-ws"), {});
