@@ -37,7 +37,7 @@ void add_run_command(CLI::App& app, int& exit_code) {
   CLI::App* run_app = app.add_subcommand("run", "Run the proxy in the foreground, printing one line per flow");
   add_proxy_options(*run_app, *options);
   run_app->add_flag("-q,--quiet", *quiet, "Do not print flows");
-  run_app->add_flag("--live", *live, "Also print a line when each request starts, before it finishes");
+  run_app->add_flag("--live", *live, "Also print a line when each request starts, before it finishes, and one per WebSocket message");
   run_app->callback([options, quiet, live, &exit_code] { exit_code = run(*options, *quiet, *live); });
 }
 

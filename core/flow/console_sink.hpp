@@ -1,7 +1,7 @@
 #pragma once
 // Prints one line per finished flow, like mitmdump does. With `live`, also a line
 // when a request starts ("… GET http://x/ …"), so a slow exchange is visible while
-// it runs.
+// it runs, and a line per WebSocket message as it passes, while the socket is open.
 #include <cstdio>
 #include <string>
 #include <mutex>
@@ -28,5 +28,11 @@ class ConsoleSink : public FlowSink {
 
 // "127.0.0.1:5000 GET http://x/ 200 OK 512B 3.2ms"
 std::string summary_line(const Flow& flow);
+
+// "127.0.0.1:5000 ws ← text 16B hello, flowscope": one WebSocket message on one short
+// line. → the client sent it, ← the server. Text (and a close reason) shows its first
+// 40 bytes with control characters as spaces, anything else its first 16 bytes in hex;
+// "…" when there is more.
+std::string websocket_message_line(const std::string& client_address, const WebSocketMessage& message);
 
 }  // namespace flowscope::flow

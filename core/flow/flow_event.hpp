@@ -13,8 +13,8 @@ enum class FlowStage {
   kRequestEnd,    // the request body ended: `flow` has only id and request.body.size
   kResponseHead,  // the response head arrived: `flow` has both heads (no bodies)
   kProgress,      // more response body: `flow` has only id and the two body sizes
-  kWebSocketMessage,  // WebSocket messages passed: `flow` has only id and `websocket`
-                      // with the new messages (and the close, once there is one)
+  kWebSocketMessage,  // WebSocket messages passed: `flow` has only id, client_address and
+                      // `websocket` with the new messages (and the close, once there is one)
 };
 
 const char* flow_stage_name(FlowStage stage);

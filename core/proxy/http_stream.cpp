@@ -33,6 +33,7 @@ void HttpStream::websocket_progress(std::size_t first_new) {
   const flow::WebSocket& ws = *flow_.websocket;
   flow::Flow event;
   event.id = flow_.id;
+  event.client_address = flow_.client_address;  // which socket, for a console line
   flow::WebSocket& part = event.websocket.emplace();
   part.messages.assign(ws.messages.begin() + static_cast<std::ptrdiff_t>(std::min(first_new, ws.messages.size())),
                        ws.messages.end());

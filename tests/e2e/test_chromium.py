@@ -53,10 +53,11 @@ def find_chromium():
     return None
 
 
-class ChromiumTest(e2e.E2ETestCase):
+class ChromiumMixin:
+    """Headless chromium for an e2e.E2ETestCase: need_chromium() in setUp, then make_nss_home() and
+    dump_dom(). test_websocket.py's Chromium test uses it too."""
 
-    def setUp(self):
-        super().setUp()
+    def need_chromium(self):
         self.chromium = find_chromium()
         self.certutil = shutil.which("certutil")
         missing = [n for n, p in (("chromium", self.chromium), ("certutil (libnss3-tools)", self.certutil)) if not p]
@@ -114,6 +115,13 @@ class ChromiumTest(e2e.E2ETestCase):
 
     def describe(self, rc, out, err):
         return "chromium exit %s\n--- dom:\n%s\n--- chromium stderr (tail):\n%s" % (rc, out[-3000:], err[-4000:])
+
+
+class ChromiumTest(ChromiumMixin, e2e.E2ETestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.need_chromium()
 
     def start_tls_origin(self):
         o = e2e.HTTPOrigin(ROUTES, e2e.server_ssl_context())

@@ -25,8 +25,25 @@ close frame must come back byte for byte, and the origin must have received exac
 DeclinedUpgradeTest: an HTTP origin that answers an Upgrade request with a 200 and a body; the
 client gets the 200 and its next request on the same connection works.
 
-RecordingTest: the store (-w) holds the upgrade exchange with status 101. The test_messages_recorded*
-methods check the WebSocket messages that issue 10 adds to the flow; they fail until that exists.
+RecordingTest: the store (-w) holds the upgrade exchange with status 101, and (test_messages_recorded*)
+every message decoded, with the close.
+
+LargeAndFragmentedTest: 1 MiB text and binary and fragmented messages (the client sends fragments,
+`?fragments=5` makes the origin echo in fragments, a ping goes between two fragments), with and
+without permessage-deflate, Node and python clients and origins: intact both ways, and the store
+(--body-limit 0) holds each message once, whole, inflated. BodyLimitTest: under the default limit
+(1 MiB) a message of exactly 1 MiB is kept whole and one byte more is `truncated` with its full
+`length`; the same under --body-limit 1000 with compression.
+
+HarOfRecordedSessionTest: a recorded wss:// session exports to a HAR that har-validator accepts,
+with Chrome's _webSocketMessages, and imports back to the same `websocket` record.
+
+LiveConsoleTest: `flowscope run --live` prints a line per message while the client still holds
+the socket open (ws_client's "hold"); the flow's summary line only comes after the close.
+
+ChromiumWebSocketTest: headless Chromium (test_chromium.py's flags and NSS db) loads a page from
+a loopback https origin through the proxy; the page opens wss:// through the proxy, sends a
+message and writes the echo into the DOM, which --dump-dom gives back; the store holds it.
 
 Needs node and npm (`npm ci` in tests/e2e runs once if node_modules lacks ws, http-proxy-agent,
 https-proxy-agent), python3-websocket and python3-websockets (scripts/deps installs them; they are
@@ -51,6 +68,7 @@ import threading
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import e2e_support as e2e  # noqa: E402
+import test_chromium  # noqa: E402  (its ChromiumMixin; no test class is imported into this module)
 
 E2E_DIR = os.path.dirname(os.path.abspath(__file__))
 CLIENT_GUARD = e2e.HANG_GUARD * 2  # one whole client conversation
@@ -78,6 +96,41 @@ assert len(TEXT_SMALL.encode()) < 126 and 126 <= len(TEXT_MEDIUM.encode()) <= 65
 assert len(TEXT_BIG.encode()) > 65535 and len(BINARY_BIG) > 65535
 
 ORIGIN_SAN = "DNS:localhost,IP:127.0.0.1"
+
+# Large and fragmented messages. MIB is the default --body-limit: a message of exactly 1 MiB is
+# kept whole under it, one byte more is truncated.
+MIB = 1 << 20
+
+
+def utf8_text(size, seed):
+    """Exactly `size` bytes of compressible UTF-8 with 2- and 3-byte characters throughout."""
+    unit = ("%d: h\u00e9llo \u2713 websocket \u20ac " % seed).encode("utf-8")
+    data = (unit * (size // len(unit) + 1))[:size]
+    while True:  # do not end inside a character
+        try:
+            data.decode("utf-8")
+            return data
+        except UnicodeDecodeError:
+            data = data[:-1] + b"."
+
+
+TEXT_MIB = utf8_text(MIB, 1)
+BINARY_MIB = e2e.payload(MIB, seed=11)                        # incompressible
+TEXT_FRAGMENTED = utf8_text(300_000, 2)                       # 7 fragments, cut inside characters
+BINARY_FRAGMENTED = e2e.payload(MIB + 3, seed=12)             # 16 fragments of ~64 KiB
+SMALL_FRAGMENTED = "fragments: \u00e9\u2713\u20ac!".encode("utf-8")  # 3 tiny fragments, a ping between
+INTERLEAVED_PING = b"between fragments"
+
+LARGE_MESSAGES = [
+    (False, TEXT_MIB),
+    (True, BINARY_MIB),
+    (False, TEXT_FRAGMENTED, {"fragments": 7}),
+    (True, BINARY_FRAGMENTED, {"fragments": 16}),
+    (False, SMALL_FRAGMENTED, {"fragments": 3, "ping": INTERLEAVED_PING}),
+]
+assert len(TEXT_MIB) == MIB and TEXT_MIB.decode("utf-8")
+assert any((TEXT_FRAGMENTED[i * len(TEXT_FRAGMENTED) // 7] & 0xC0) == 0x80 for i in range(1, 7)), \
+    "some fragment of TEXT_FRAGMENTED must begin inside a character"
 
 
 def greeting(scheme, path):
@@ -159,8 +212,10 @@ class WsOrigin:
         self._eof = False
         self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE, cwd=E2E_DIR, env=e2e.clean_env())
-        threading.Thread(target=self._read_stdout, daemon=True).start()
-        threading.Thread(target=self._read_stderr, daemon=True).start()
+        self._readers = [threading.Thread(target=self._read_stdout, daemon=True),
+                         threading.Thread(target=self._read_stderr, daemon=True)]
+        for t in self._readers:
+            t.start()
         first = self.wait_for(lambda e: e.get("event") == "listening", timeout=e2e.STARTUP_GUARD)
         if first is None:
             self.stop()
@@ -222,6 +277,10 @@ class WsOrigin:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait(timeout=e2e.HANG_GUARD)
+        for t in self._readers:
+            t.join(e2e.HANG_GUARD)
+        for pipe in (self.proc.stdout, self.proc.stderr):
+            pipe.close()
 
 
 # --------------------------------------------------------------------------------------------
@@ -259,18 +318,40 @@ class ClientRun:
             self.name, " ".join(self.argv), self.returncode, "\n  ".join(shown), self.stderr[-3000:])
 
 
-def run_client(kind, url, proxy, ca=None, deflate=True, messages=MESSAGES):
-    plan = {
-        "url": url, "proxy": proxy.url, "ca": ca, "deflate": deflate,
-        "messages": [{"binary": b, "b64": base64.b64encode(d).decode()} for b, d in messages],
+def message_spec(m):
+    """(binary, payload, options) of a message given as (binary, payload) or (binary, payload,
+    {"fragments": N, "ping": bytes}): how the client sends it."""
+    binary, data = m[0], m[1]
+    return binary, data, (m[2] if len(m) > 2 else {})
+
+
+def client_plan(url, proxy, ca, deflate, messages, hold=False):
+    plan_messages = []
+    for m in messages:
+        binary, data, opts = message_spec(m)
+        entry = {"binary": binary, "b64": base64.b64encode(data).decode()}
+        if opts.get("fragments"):
+            entry["fragments"] = opts["fragments"]
+        if opts.get("ping") is not None:
+            entry["ping_b64"] = base64.b64encode(opts["ping"]).decode()
+        plan_messages.append(entry)
+    return {
+        "url": url, "proxy": proxy.url, "ca": ca, "deflate": deflate, "messages": plan_messages,
         "ping_b64": base64.b64encode(PING).decode(),
-        "close_code": CLOSE_CODE, "close_reason": CLOSE_REASON,
+        "close_code": CLOSE_CODE, "close_reason": CLOSE_REASON, "hold": hold,
     }
+
+
+def client_argv(kind, plan):
     plan_path = e2e.write_temp_file(json.dumps(plan).encode(), "plan.json")
     if kind == "node":
-        argv = ["node", os.path.join(E2E_DIR, "ws_client.mjs"), plan_path]
-    else:
-        argv = [python_with("websocket"), os.path.join(E2E_DIR, "ws_client.py"), plan_path]
+        return ["node", os.path.join(E2E_DIR, "ws_client.mjs"), plan_path]
+    return [python_with("websocket"), os.path.join(E2E_DIR, "ws_client.py"), plan_path]
+
+
+def run_client(kind, url, proxy, ca=None, deflate=True, messages=MESSAGES):
+    plan = client_plan(url, proxy, ca, deflate, messages)
+    argv = client_argv(kind, plan)
     try:
         proc = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                               cwd=E2E_DIR, env=e2e.clean_env(), timeout=CLIENT_GUARD)
@@ -278,6 +359,92 @@ def run_client(kind, url, proxy, ca=None, deflate=True, messages=MESSAGES):
         proc = subprocess.CompletedProcess(argv, "hang guard (%ss) ran out" % CLIENT_GUARD,
                                            e.stdout or b"", (e.stderr or b"") + b"\n[killed by the hang guard]")
     return ClientRun(kind, argv, plan, proc)
+
+
+class HeldClient:
+    """A ws_client with "hold": it converses, reports `holding`, and keeps the socket open until
+    release() closes its stdin; then finish() gives the ClientRun."""
+
+    def __init__(self, kind, url, proxy, ca=None, deflate=True, messages=MESSAGES):
+        self.kind = kind
+        self.plan = client_plan(url, proxy, ca, deflate, messages, hold=True)
+        self.argv = client_argv(kind, self.plan)
+        self._out = bytearray()
+        self._err = bytearray()
+        self._cond = threading.Condition()
+        self._eof = False
+        self.proc = subprocess.Popen(self.argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, cwd=E2E_DIR, env=e2e.clean_env())
+        self._threads = [threading.Thread(target=self._read, args=(self.proc.stdout, self._out, True), daemon=True),
+                         threading.Thread(target=self._read, args=(self.proc.stderr, self._err, False), daemon=True)]
+        for t in self._threads:
+            t.start()
+
+    def _read(self, pipe, buf, is_stdout):
+        for chunk in iter(lambda: pipe.read1(65536), b""):
+            with self._cond:
+                buf += chunk
+                self._cond.notify_all()
+        if is_stdout:
+            with self._cond:
+                self._eof = True
+                self._cond.notify_all()
+
+    def events(self):
+        with self._cond:
+            lines = bytes(self._out).split(b"\n")[:-1]
+        out = []
+        for raw in lines:
+            try:
+                out.append(json.loads(raw))
+            except ValueError:
+                out.append({"event": "unparsed", "line": raw.decode("utf-8", "replace")})
+        return out
+
+    def wait_for(self, kind, timeout=CLIENT_GUARD):
+        """The first event of this kind (hang guard only); None if the client ended without it."""
+        def found():
+            return next((e for e in self.events() if e.get("event") == kind), None)
+
+        with self._cond:
+            self._cond.wait_for(lambda: found() is not None or self._eof, timeout=timeout)
+        return found()
+
+    def release(self):
+        try:
+            self.proc.stdin.close()
+        except OSError:
+            pass
+
+    def finish(self):
+        self.release()
+        try:
+            self.proc.wait(timeout=CLIENT_GUARD)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(timeout=e2e.HANG_GUARD)
+        self._close_pipes()
+        with self._cond:
+            done = subprocess.CompletedProcess(self.argv, self.proc.returncode, bytes(self._out), bytes(self._err))
+        return ClientRun(self.kind, self.argv, self.plan, done)
+
+    def _close_pipes(self):
+        for t in self._threads:
+            t.join(e2e.HANG_GUARD)
+        for pipe in (self.proc.stdout, self.proc.stderr):
+            pipe.close()
+
+    def stop(self):
+        self.release()
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(timeout=e2e.HANG_GUARD)
+        self._close_pipes()
+
+    def describe(self):
+        with self._cond:
+            done = subprocess.CompletedProcess(self.argv, self.proc.poll(), bytes(self._out), bytes(self._err))
+        return ClientRun(self.kind, self.argv, self.plan, done).describe()
 
 
 # --------------------------------------------------------------------------------------------
@@ -337,20 +504,24 @@ class WsCase(e2e.E2ETestCase):
     def diag(self, *things):
         return super().diag(*things, *self._ws_origins)
 
-    def converse(self, client, origin_impl, scheme, path, deflate=True, proxy_options=(), check=True):
+    def converse(self, client, origin_impl, scheme, path, deflate=True, proxy_options=(), check=True,
+                 messages=MESSAGES):
         """Start an origin and a proxy, run one client conversation, check it (unless check is
         False); returns (proxy, origin, run)."""
         self.need_client(client)
         origin = self.start_ws_origin(origin_impl)
         proxy = self.start_ws_proxy(*proxy_options)
         run = run_client(client, origin.url(scheme, path), proxy,
-                         ca=self.ca_of(proxy) if scheme == "wss" else None, deflate=deflate)
+                         ca=self.ca_of(proxy) if scheme == "wss" else None, deflate=deflate, messages=messages)
         if check:
-            self.assertConversation(run, origin, proxy, scheme, path)
+            self.assertConversation(run, origin, proxy, scheme, path, messages)
         return proxy, origin, run
 
-    def assertConversation(self, run, origin, proxy, scheme, path):
+    def assertConversation(self, run, origin, proxy, scheme, path, messages=MESSAGES):
         """The client's whole conversation arrived intact both ways."""
+        expected_pings = [message_spec(m)[2]["ping"] for m in messages
+                          if message_spec(m)[2].get("ping") is not None] + [PING]
+        messages = [message_spec(m)[:2] for m in messages]
         ctx = (run,)
         failed = run.of("failed") + run.of("error")
         self.assertEqual(run.returncode, 0, "the %s client did not finish its conversation: %s%s"
@@ -364,7 +535,7 @@ class WsCase(e2e.E2ETestCase):
                         % self.diag(*ctx))
 
         got = run.messages()
-        expected = [(False, greeting(scheme, path))] + list(MESSAGES)
+        expected = [(False, greeting(scheme, path))] + messages
         self.assertEqual(len(got), len(expected), "the client received %d messages, expected %d (the "
                          "greeting and one echo per message)%s" % (len(got), len(expected), self.diag(*ctx)))
         for i, ((gb, gd), (eb, ed)) in enumerate(zip(got, expected)):
@@ -373,8 +544,8 @@ class WsCase(e2e.E2ETestCase):
             self.assertTrue(gd == ed, "%s differs: got %s, expected %s%s" % (what, short(gd), short(ed),
                                                                             self.diag(*ctx)))
         pongs = run.of("pong")
-        self.assertTrue(pongs and base64.b64decode(pongs[0]["b64"]) == PING,
-                        "no pong carrying the ping's payload %r%s" % (PING, self.diag(*ctx)))
+        self.assertEqual([base64.b64decode(p["b64"]) for p in pongs], expected_pings,
+                         "the pongs (each carrying its ping's payload)%s" % self.diag(*ctx))
         closes = run.of("close")
         self.assertTrue(closes, "the client saw no close%s" % self.diag(*ctx))
         self.assertEqual((closes[0]["code"], closes[0]["reason"]), (CLOSE_CODE, CLOSE_REASON),
@@ -389,14 +560,14 @@ class WsCase(e2e.E2ETestCase):
                              "the origin never saw the socket close%s" % self.diag(*ctx))
         received = origin.of("message", conn)
         self.assertEqual([(e["binary"], e["length"], e["sha256"]) for e in received],
-                         [(b, len(d), hashlib.sha256(d).hexdigest()) for b, d in MESSAGES],
+                         [(b, len(d), hashlib.sha256(d).hexdigest()) for b, d in messages],
                          "the messages the origin received (binary, length, sha256)%s" % self.diag(*ctx))
         close = origin.of("close", conn)[0]
         self.assertEqual((close["code"], close["reason"]), (CLOSE_CODE, CLOSE_REASON),
                          "the close the origin received%s" % self.diag(*ctx))
         if origin.name == "node":  # websockets has no hook to report pings
             pings = origin.of("ping", conn)
-            self.assertEqual([base64.b64decode(p["data_b64"]) for p in pings], [PING],
+            self.assertEqual([base64.b64decode(p["data_b64"]) for p in pings], expected_pings,
                              "the pings the origin received%s" % self.diag(*ctx))
         errors = origin.of("error", conn)
         self.assertEqual(errors, [], "the origin reported errors%s" % self.diag(*ctx))
@@ -581,16 +752,19 @@ def message_bytes(m):
     return None
 
 
-class RecordingTest(WsCase):
+class RecordingCase(WsCase):
+    """Runs a conversation through a proxy writing a store, and checks what the store holds."""
 
-    def record(self, client, scheme, path, deflate=True, origin_impl="node"):
+
+    def record(self, client, scheme, path, deflate=True, origin_impl="node", messages=MESSAGES, body_limit=0):
         """One conversation through a proxy that writes -w STORE, then the proxy stopped (so
         everything is written). The conversation itself is not checked here (the client tests do
         that), so a broken relay after the 101 does not hide what was recorded.
-        Returns (flows, origin, run, proxy)."""
-        store = os.path.join(e2e.make_tempdir("flowscope-ws-store-"), "flows.jsonl")
+        body_limit None leaves flowscope's default. Returns (flows, origin, run, proxy)."""
+        store = self.store = os.path.join(e2e.make_tempdir("flowscope-ws-store-"), "flows.jsonl")
+        limit = () if body_limit is None else ("--body-limit", str(body_limit))
         proxy, origin, run = self.converse(client, origin_impl, scheme, path, deflate=deflate,
-                                           proxy_options=("-w", store, "--body-limit", "0"), check=False)
+                                           proxy_options=("-w", store) + limit, check=False, messages=messages)
         rc = proxy.stop()
         self.assertEqual(rc, 0, "flowscope did not stop cleanly%s" % self.diag())
         self.assertTrue(os.path.exists(store), "no store at %s%s" % (store, self.diag()))
@@ -630,6 +804,58 @@ class RecordingTest(WsCase):
             self.assertEqual((f.get("tls") or {}).get("sni"), "localhost", "the wss flow's tls.sni")
         return f
 
+    def assertMessagesRecorded(self, f, scheme, path, check_length=True, messages=MESSAGES, body_limit=0):
+        """The flow's WebSocket messages: every data message in order with direction, opcode,
+        time, length and exact payload; the close with code 1000, reason "bye", closed by the client.
+        With a body_limit, a message longer than it is recorded `truncated` with its full length
+        and its first body_limit bytes."""
+        ws = ws_section(f)
+        self.assertIsInstance(ws, dict, "the upgrade flow has no `websocket` messages (issue 10: each "
+                              "message with direction, time, opcode, length, text or base64; the close "
+                              "with code, reason and side). Its keys: %s" % sorted(f))
+        msgs = ws.get("messages")
+        self.assertIsInstance(msgs, list, "websocket.messages: %s" % json.dumps(ws)[:2000])
+        data = [m for m in msgs if message_opcode(m) in (0, 1, 2)]
+        expected = [("server", 1, greeting(scheme, path))]
+        for m in messages:
+            binary, payload, _ = message_spec(m)
+            expected += [("client", 2 if binary else 1, payload), ("server", 2 if binary else 1, payload)]
+        got = [(message_direction(m), message_opcode(m), message_bytes(m)) for m in data]
+        self.assertEqual(len(got), len(expected), "recorded data messages: %s" %
+                         [(d, o, short(b) if b is not None else None) for d, o, b in got])
+        for i, ((gd, go, gb), (ed, eo, eb), m) in enumerate(zip(got, expected, data)):
+            where = "websocket message %d (%s)" % (i, json.dumps(m)[:300])
+            self.assertEqual(gd, ed, "%s: direction" % where)
+            self.assertEqual(go, eo, "%s: opcode" % where)
+            cut = body_limit and len(eb) > body_limit
+            kept = eb[:body_limit] if cut else eb
+            self.assertTrue(gb == kept, "%s: payload %s, expected %s" % (where, short(gb) if gb is not None
+                                                                         else None, short(kept)))
+            if check_length or cut:
+                self.assertEqual(m.get("length", m.get("size")), len(eb), "%s: length" % where)
+            self.assertTrue(any(k in m for k in ("time", "timestamp", "started")), "%s: no time" % where)
+            if cut:
+                self.assertIs(m.get("truncated"), True, "%s: longer than --body-limit %d" % (where, body_limit))
+            else:
+                self.assertFalse(m.get("truncated"), "%s: truncated, but not longer than the body limit (%s)"
+                                 % (where, body_limit or "none"))
+
+        close = ws.get("close")
+        if close is None:  # or recorded as close frames among the messages
+            frames = [m for m in msgs if message_opcode(m) == 8]
+            self.assertTrue(frames, "no close recorded: %s" % json.dumps(ws)[-2000:])
+            first = frames[0]
+            close = {"code": first.get("code", first.get("close_code")),
+                     "reason": first.get("reason", first.get("close_reason")),
+                     "side": message_direction(first)}
+        self.assertEqual(close.get("code", close.get("close_code")), CLOSE_CODE, "close: %s" % close)
+        self.assertEqual(close.get("reason", close.get("close_reason")), CLOSE_REASON, "close: %s" % close)
+        side = close.get("side", close.get("closed_by", close.get("by", close.get("direction"))))
+        self.assertEqual(_DIRECTION.get(str(side).lower()), "client", "which side closed: %s" % close)
+
+
+class RecordingTest(RecordingCase):
+
     # ---- the upgrade exchange --------------------------------------------------------------
 
     def test_upgrade_recorded_ws_absolute_form(self):
@@ -647,47 +873,7 @@ class RecordingTest(WsCase):
         flows, origin, _, _ = self.record("node", "wss", "/rec/wss")
         self.assertUpgradeRecorded(flows, "wss", origin, "/rec/wss")
 
-    # ---- the messages (issue 10; not recorded yet) -----------------------------------------
-
-    def assertMessagesRecorded(self, f, scheme, path, check_length=True):
-        """The flow's WebSocket messages: every data message in order with direction, opcode,
-        time, length and exact payload; the close with code 1000, reason "bye", closed by the client."""
-        ws = ws_section(f)
-        self.assertIsInstance(ws, dict, "the upgrade flow has no `websocket` messages (issue 10: each "
-                              "message with direction, time, opcode, length, text or base64; the close "
-                              "with code, reason and side). Its keys: %s" % sorted(f))
-        msgs = ws.get("messages")
-        self.assertIsInstance(msgs, list, "websocket.messages: %s" % json.dumps(ws)[:2000])
-        data = [m for m in msgs if message_opcode(m) in (0, 1, 2)]
-        expected = [("server", 1, greeting(scheme, path))]
-        for binary, payload in MESSAGES:
-            expected += [("client", 2 if binary else 1, payload), ("server", 2 if binary else 1, payload)]
-        got = [(message_direction(m), message_opcode(m), message_bytes(m)) for m in data]
-        self.assertEqual(len(got), len(expected), "recorded data messages: %s" %
-                         [(d, o, short(b) if b is not None else None) for d, o, b in got])
-        for i, ((gd, go, gb), (ed, eo, eb), m) in enumerate(zip(got, expected, data)):
-            where = "websocket message %d (%s)" % (i, json.dumps(m)[:300])
-            self.assertEqual(gd, ed, "%s: direction" % where)
-            self.assertEqual(go, eo, "%s: opcode" % where)
-            self.assertTrue(gb == eb, "%s: payload %s, expected %s" % (where, short(gb) if gb is not None
-                                                                       else None, short(eb)))
-            if check_length:
-                self.assertEqual(m.get("length", m.get("size")), len(eb), "%s: length" % where)
-            self.assertTrue(any(k in m for k in ("time", "timestamp", "started")), "%s: no time" % where)
-            self.assertFalse(m.get("truncated"), "%s: truncated with --body-limit 0" % where)
-
-        close = ws.get("close")
-        if close is None:  # or recorded as close frames among the messages
-            frames = [m for m in msgs if message_opcode(m) == 8]
-            self.assertTrue(frames, "no close recorded: %s" % json.dumps(ws)[-2000:])
-            first = frames[0]
-            close = {"code": first.get("code", first.get("close_code")),
-                     "reason": first.get("reason", first.get("close_reason")),
-                     "side": message_direction(first)}
-        self.assertEqual(close.get("code", close.get("close_code")), CLOSE_CODE, "close: %s" % close)
-        self.assertEqual(close.get("reason", close.get("close_reason")), CLOSE_REASON, "close: %s" % close)
-        side = close.get("side", close.get("closed_by", close.get("by", close.get("direction"))))
-        self.assertEqual(_DIRECTION.get(str(side).lower()), "client", "which side closed: %s" % close)
+    # ---- the messages ----------------------------------------------------------------------
 
     def test_messages_recorded(self):
         """ws:// (Node client, no compression): the store holds every message and the close."""
@@ -697,14 +883,14 @@ class RecordingTest(WsCase):
         self.assertMessagesRecorded(f, "ws", "/rec/messages")
 
     def test_messages_recorded_deflate(self):
-        """ws:// with permessage-deflate: the store holds the inflated messages (the wire length
-        of a compressed message is not the message length, so length is not checked here)."""
+        """ws:// with permessage-deflate: the store holds the inflated messages, each with its
+        inflated length (wire_length is what the wire carried)."""
         flows, origin, run, proxy = self.record("node", "ws", "/rec/deflate", deflate=True)
         self.assertConversation(run, origin, proxy, "ws", "/rec/deflate")
         opened = run.of("open")
         self.assertIn("permessage-deflate", json.dumps(opened), "deflate was not negotiated%s" % self.diag(run))
         f = self.assertUpgradeRecorded(flows, "ws", origin, "/rec/deflate")
-        self.assertMessagesRecorded(f, "ws", "/rec/deflate", check_length=False)
+        self.assertMessagesRecorded(f, "ws", "/rec/deflate")
 
     def test_messages_recorded_wss(self):
         """wss:// through interception (Node client, no compression): the messages and the close."""
@@ -712,6 +898,360 @@ class RecordingTest(WsCase):
         self.assertConversation(run, origin, proxy, "wss", "/rec/wss-messages")
         f = self.assertUpgradeRecorded(flows, "wss", origin, "/rec/wss-messages")
         self.assertMessagesRecorded(f, "wss", "/rec/wss-messages")
+
+
+# --------------------------------------------------------------------------------------------
+# 1 MiB and fragmented messages, and the body limit
+
+
+class LargeAndFragmentedTest(RecordingCase):
+    """1 MiB text and binary, and fragmented messages (text cut inside characters, binary in 16
+    frames of ~64 KiB, a tiny one with a ping between its fragments) arrive intact both ways: the
+    client sends fragments, the origin echoes each message as fragments too (`?fragments=5`). With
+    --body-limit 0 the store holds each message once, whole and decoded (inflated when compressed)."""
+
+    def record_large(self, client, origin_impl, scheme, path, deflate):
+        flows, origin, run, proxy = self.record(client, scheme, path, deflate=deflate, origin_impl=origin_impl,
+                                                messages=LARGE_MESSAGES)
+        self.assertConversation(run, origin, proxy, scheme, path, LARGE_MESSAGES)
+        echoes = [e for e in origin.of("echo")]
+        self.assertEqual(len(echoes), len(LARGE_MESSAGES), "the origin did not echo in fragments%s"
+                         % self.diag(run))
+        self.assertTrue(all(e["fragments"] == 5 for e in echoes), "echo fragments: %s" % echoes)
+        f = self.assertUpgradeRecorded(flows, scheme, origin, path)
+        self.assertMessagesRecorded(f, scheme, path, messages=LARGE_MESSAGES)
+        msgs = ws_section(f)["messages"]
+        pings = [(message_direction(m), message_bytes(m)) for m in msgs if message_opcode(m) == 9]
+        self.assertIn(("client", INTERLEAVED_PING), pings, "the ping sent between two fragments is recorded")
+        self.assertIn(("client", PING), pings)
+        pongs = [(message_direction(m), message_bytes(m)) for m in msgs if message_opcode(m) == 10]
+        self.assertEqual(sorted(pongs), sorted([("server", INTERLEAVED_PING), ("server", PING)]),
+                         "the pongs recorded")
+        return f, run
+
+    def assertCompressionRecorded(self, f, run):
+        opened = run.of("open")
+        self.assertIn("permessage-deflate", json.dumps(opened), "deflate was not negotiated%s" % self.diag(run))
+        compressed = [m for m in ws_section(f)["messages"] if m.get("compressed")]
+        self.assertTrue(compressed, "no message is recorded as compressed")
+        text_mib = [m for m in compressed if message_opcode(m) == 1 and m.get("length") == MIB]
+        self.assertEqual(len(text_mib), 2, "the 1 MiB text, compressed both ways: %s"
+                         % [json.dumps(m)[:200] for m in compressed])
+        for m in text_mib:
+            self.assertLess(m["wire_length"], MIB // 4, "the compressed 1 MiB text's wire_length")
+
+    def test_node_client_node_origin_ws(self):
+        """Node ws:// without compression, Node origin."""
+        self.record_large("node", "node", "ws", "/big/ws?fragments=5", deflate=False)
+
+    def test_node_client_node_origin_ws_deflate(self):
+        """Node ws:// with permessage-deflate, Node origin: recorded inflated, with wire_length."""
+        f, run = self.record_large("node", "node", "ws", "/big/ws-deflate?fragments=5", deflate=True)
+        self.assertCompressionRecorded(f, run)
+
+    def test_node_client_node_origin_wss_deflate(self):
+        """Node wss:// (intercepted) with permessage-deflate, Node origin."""
+        f, run = self.record_large("node", "node", "wss", "/big/wss-deflate?fragments=5", deflate=True)
+        self.assertCompressionRecorded(f, run)
+
+    def test_node_client_python_origin_wss_deflate(self):
+        """Node wss:// with permessage-deflate, python3-websockets origin."""
+        f, run = self.record_large("node", "python", "wss", "/big/wss-py?fragments=5", deflate=True)
+        self.assertCompressionRecorded(f, run)
+
+    def test_python_client_python_origin_ws(self):
+        """websocket-client ws:// in a CONNECT tunnel (no compression: it has none), python origin."""
+        self.record_large("python", "python", "ws", "/big/py-ws?fragments=5", deflate=False)
+
+    def test_python_client_node_origin_wss(self):
+        """websocket-client wss:// (intercepted), Node origin."""
+        self.record_large("python", "node", "wss", "/big/py-wss?fragments=5", deflate=False)
+
+
+class BodyLimitTest(RecordingCase):
+    """--body-limit caps what a message keeps, not what is relayed: the client still gets every
+    byte, and the store says `truncated` with the message's full `length`."""
+
+    def test_default_limit_keeps_exactly_one_mib(self):
+        """No --body-limit (1 MiB): a 1 MiB message is kept whole, 1 MiB + 1 byte is truncated to
+        its first 1 MiB, both ways (text and binary, fragmented and not)."""
+        messages = [(True, BINARY_MIB), (True, BINARY_MIB + b"!"),
+                    (False, TEXT_MIB, {"fragments": 4}), (False, TEXT_MIB + b"?", {"fragments": 4})]
+        flows, origin, run, proxy = self.record("node", "ws", "/limit/default", deflate=False,
+                                                messages=messages, body_limit=None)
+        self.assertConversation(run, origin, proxy, "ws", "/limit/default", messages)
+        f = self.assertUpgradeRecorded(flows, "ws", origin, "/limit/default")
+        self.assertMessagesRecorded(f, "ws", "/limit/default", messages=messages, body_limit=MIB)
+
+    def test_small_limit_truncates_with_length(self):
+        """--body-limit 1000 with permessage-deflate: longer messages keep their first 1000 inflated
+        bytes (a text cut inside a character is then base64), with their full length."""
+        messages = [(False, TEXT_SMALL.encode("utf-8")), (False, TEXT_MEDIUM.encode("utf-8")),
+                    (False, TEXT_BIG.encode("utf-8")), (True, BINARY_BIG), (False, TEXT_MIB)]
+        flows, origin, run, proxy = self.record("node", "wss", "/limit/small", deflate=True,
+                                                messages=messages, body_limit=1000)
+        self.assertConversation(run, origin, proxy, "wss", "/limit/small", messages)
+        f = self.assertUpgradeRecorded(flows, "wss", origin, "/limit/small")
+        self.assertMessagesRecorded(f, "wss", "/limit/small", messages=messages, body_limit=1000)
+        compressed = [m for m in ws_section(f)["messages"] if m.get("compressed")]
+        self.assertTrue(any(m.get("truncated") and m.get("length") == MIB for m in compressed),
+                        "the compressed 1 MiB text: truncated, length inflated")
+
+
+# --------------------------------------------------------------------------------------------
+# HAR of a real session
+
+
+def har_message_data(m):
+    """What Chrome's _webSocketMessages `data` holds for a store message (docs/har.md): a text
+    message as it is, every other payload (a close frame's reason too) as base64."""
+    if m["opcode"] == 1 and "text" in m:
+        return m["text"]
+    return base64.b64encode(message_bytes(m)).decode()
+
+
+class HarOfRecordedSessionTest(RecordingCase):
+    """A session recorded through the proxy (wss:// intercepted, permessage-deflate, text, binary,
+    a fragmented message with a ping between its fragments, the close) exports to a HAR that
+    har-validator accepts, whose entry carries Chrome's _webSocketMessages, and `flowscope import`
+    gives back the same `websocket` record."""
+
+    def test_export_validates_and_imports_back(self):
+        path = "/har/session"
+        messages = MESSAGES + [(False, SMALL_FRAGMENTED, {"fragments": 3, "ping": INTERLEAVED_PING})]
+        flows, origin, run, proxy = self.record("node", "wss", path, deflate=True, messages=messages)
+        self.assertConversation(run, origin, proxy, "wss", path, messages)
+        f = self.assertUpgradeRecorded(flows, "wss", origin, path)
+        self.assertMessagesRecorded(f, "wss", path, check_length=True, messages=messages)
+        recorded = f["websocket"]
+        self.assertTrue(any(m.get("compressed") for m in recorded["messages"]), "nothing was compressed")
+
+        d = e2e.make_tempdir("flowscope-ws-har-")
+        har = os.path.join(d, "session.har")
+        p = e2e.run_flowscope("export", "--har", har, self.store)
+        self.assertEqual(p.returncode, 0, e2e.describe_run(p))
+        ok, output = e2e.validate_har_schema(har)
+        self.assertTrue(ok, "har-validator rejects the exported session: %s" % output)
+
+        entries = [e for e in e2e.load_har(har)["log"]["entries"] if e["request"]["url"] == f["request"]["url"]]
+        self.assertEqual(len(entries), 1, "one HAR entry for %s" % f["request"]["url"])
+        got = entries[0].get("_webSocketMessages")
+        self.assertIsInstance(got, list, "the upgrade's entry has no _webSocketMessages: %s"
+                              % json.dumps(entries[0])[:2000])
+        expected = [{"type": "send" if m["direction"] == "client" else "receive", "time": m["time"],
+                     "opcode": m["opcode"], "data": har_message_data(m)} for m in recorded["messages"]]
+        self.assertEqual(len(got), len(expected), "_webSocketMessages: %s" % [(m["type"], m["opcode"]) for m in got])
+        for i, (g, e) in enumerate(zip(got, expected)):
+            self.assertEqual({k: g.get(k) for k in e}, e, "_webSocketMessages[%d]" % i)
+
+        back = os.path.join(d, "back.jsonl")
+        p = e2e.run_flowscope("import", har, "-o", back)
+        self.assertEqual(p.returncode, 0, e2e.describe_run(p))
+        imported = [obj for _, _, obj, _ in e2e.read_jsonl(back)
+                    if obj and (obj.get("request") or {}).get("url") == f["request"]["url"]]
+        self.assertEqual(len(imported), 1, "one imported flow for %s" % f["request"]["url"])
+        self.assertEqual(imported[0].get("websocket"), recorded,
+                         "store -> HAR -> store keeps the recorded WebSocket session")
+
+
+# --------------------------------------------------------------------------------------------
+# Live: `flowscope run --live` prints each message while the socket is open
+
+
+def console_preview(binary_or_opcode, data, length=None):
+    """The payload part of a --live WebSocket line (core/flow/console_sink.cpp): text shows its
+    first 40 bytes, not cut inside a character, control characters as spaces; anything else the
+    hex of its first 16 bytes; "…" when there is more."""
+    length = len(data) if length is None else length
+    if binary_or_opcode in (1, 8):
+        head = data[:40].decode("utf-8", "ignore")
+        shown = "".join(" " if ord(c) < 0x20 or c == "\x7f" else c for c in head)
+        n = len(head.encode("utf-8"))
+    else:
+        shown, n = data[:16].hex(), min(len(data), 16)
+    return shown + ("\u2026" if n < length else "")
+
+
+class LiveConsoleTest(WsCase):
+    """`flowscope run --live` prints one line per WebSocket message as it passes: the client holds
+    the socket open after its conversation, and every line is there before it closes; the flow's
+    summary line comes only after the close."""
+
+    CONTROL = "tab\there\nnew\x1b[31mline\x7f!".encode("utf-8")
+
+    def live_session(self, client_kind, scheme):
+        self.need_client(client_kind)
+        origin = self.start_ws_origin("node")
+        proxy = self.start_ws_proxy("--live")
+        path = "/live/%s-%s" % (client_kind, scheme)
+        messages = [(False, TEXT_SMALL.encode("utf-8")), (True, BINARY_MEDIUM), (False, self.CONTROL),
+                    (False, TEXT_MEDIUM.encode("utf-8"))]
+        client = HeldClient(client_kind, origin.url(scheme, path), proxy,
+                            ca=self.ca_of(proxy) if scheme == "wss" else None, deflate=False, messages=messages)
+        self.track(client)
+        holding = client.wait_for("holding")
+        self.assertIsNotNone(holding, "the client did not get through its conversation%s" % self.diag(client))
+        local_port = client.wait_for("open")["local_port"]
+        prefix = "127.0.0.1:%d ws " % local_port
+
+        def line(to_server, kind, data):
+            opcode = {"text": 1, "binary": 2, "ping": 9, "pong": 10}[kind]
+            return "%s%s %s %dB %s" % (prefix, "\u2192" if to_server else "\u2190", kind, len(data),
+                                       console_preview(opcode, data))
+
+        expected = [line(False, "text", greeting(scheme, path))]
+        for binary, data in messages:
+            kind = "binary" if binary else "text"
+            expected += [line(True, kind, data), line(False, kind, data)]
+        expected += [line(True, "ping", PING), line(False, "pong", PING)]
+
+        def ws_lines():
+            return [l for l in proxy.stdout_lines if l.startswith(prefix)]
+
+        self.assertTrue(proxy.wait_for_stdout(lambda l: l == expected[-1]),
+                        "no live line %r while the socket is open%s" % (expected[-1], self.diag(client)))
+        self.assertEqual(ws_lines(), expected, "the live lines, in the order the messages passed")
+        self.assertEqual(client.proc.poll(), None, "the client still holds the socket open")
+        self.assertFalse([l for l in proxy.stdout_lines[1:] if l.startswith("127.0.0.1:%d GET " % local_port)
+                          and " websocket " in l],
+                         "the flow's summary line came before the socket closed")
+
+        client.release()
+        run = client.finish()
+        self.assertConversation(run, origin, proxy, scheme, path, messages)
+        summary = re.compile(r"^127\.0\.0\.1:%d GET \S+%s .* websocket \d+ messages, closed by the client 1000 bye$"
+                             % (local_port, re.escape(path)))
+        self.assertTrue(proxy.wait_for_stdout(lambda l: summary.search(l) is not None),
+                        "no summary line after the close%s" % self.diag())
+        # a close frame's length is its payload: the 2-byte code and the reason
+        closes = ["%s\u2192 close 5B 1000 bye" % prefix, "%s\u2190 close 5B 1000 bye" % prefix]
+        self.assertEqual(ws_lines()[len(expected):], closes, "the close frames' live lines")
+
+    def test_node_client_ws(self):
+        """Node ws:// (absolute-form)."""
+        self.live_session("node", "ws")
+
+    def test_node_client_wss(self):
+        """Node wss:// through interception."""
+        self.live_session("node", "wss")
+
+    def test_python_client_ws(self):
+        """websocket-client ws:// in a CONNECT tunnel."""
+        self.live_session("python", "ws")
+
+
+# --------------------------------------------------------------------------------------------
+# Headless Chromium: a page opens wss:// through the proxy
+
+
+CHROMIUM_MESSAGE = "h\u00e9llo from chromium \u2713"
+CHROMIUM_CLOSE_REASON = "page done"
+
+# The page opens the socket, waits for the origin's greeting, sends CHROMIUM_MESSAGE, writes the
+# echo into #answer and closes with 1000. The <img src="/gate"> holds the load event (and so
+# --dump-dom) until the page fetches /release, which it does once the socket has closed: the dump
+# happens after the answer is in the DOM, without a timer.
+CHROMIUM_PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>ws e2e</title></head><body>
+<p id="state">loading</p><p id="greeting"></p><p id="answer">no answer</p>
+<img src="/gate" alt="">
+<script>
+(function () {
+  var state = document.getElementById('state');
+  var ws = new WebSocket(%(url)s);
+  var received = 0;
+  ws.onopen = function () { state.textContent = 'open'; };
+  ws.onmessage = function (ev) {
+    received++;
+    if (received === 1) {
+      document.getElementById('greeting').textContent = 'greeting:' + ev.data;
+      ws.send(%(message)s);
+      return;
+    }
+    document.getElementById('answer').textContent = 'echo:' + ev.data;
+    ws.close(1000, %(reason)s);
+  };
+  ws.onerror = function () { state.textContent += ' error'; };
+  ws.onclose = function (ev) {
+    state.textContent += ' closed ' + ev.code + ' ' + ev.reason + ' clean=' + ev.wasClean;
+    fetch('/release').catch(function () {});
+  };
+})();
+</script></body></html>"""
+
+GIF_1X1 = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
+
+
+class ChromiumWebSocketTest(test_chromium.ChromiumMixin, RecordingCase):
+    """Headless Chromium, trusting flowscope's CA through an NSS db, loads a page from a loopback
+    https origin through the proxy; the page opens wss:// to the Node ws origin through the proxy,
+    sends a message and writes the echo into the DOM (read with --dump-dom). The store holds the
+    message both ways and the page's close."""
+
+    def setUp(self):
+        super().setUp()
+        self.need_chromium()
+
+    def test_page_echo_through_wss(self):
+        origin = self.start_ws_origin("node")
+        ws_url = origin.url("wss", "/chromium/socket")
+        released = threading.Event()
+
+        def page(handler, req):
+            handler.reply(200, CHROMIUM_PAGE % {"url": json.dumps(ws_url), "message": json.dumps(CHROMIUM_MESSAGE),
+                                                "reason": json.dumps(CHROMIUM_CLOSE_REASON)},
+                          "text/html; charset=utf-8")
+
+        def gate(handler, req):
+            released.wait(e2e.HANG_GUARD)  # hang guard; /release ends the wait
+            handler.reply(200, GIF_1X1, "image/gif")
+
+        def release(handler, req):
+            released.set()
+            handler.reply(204)
+
+        ctx = e2e.tls_server_context_for(self.m.origin_cert, self.m.origin_key)
+        site = self.track(e2e.HTTPOrigin({"/page.html": page, "/gate": gate, "/release": release}, ctx))
+        store = self.store = os.path.join(e2e.make_tempdir("flowscope-ws-store-"), "flows.jsonl")
+        proxy = self.start_ws_proxy("-w", store, "--body-limit", "0")
+        home = self.make_nss_home(self.ca_of(proxy))
+        try:
+            rc, out, err = self.dump_dom(proxy, site.url("/page.html", host="localhost"), home)
+            page_released = released.is_set()
+        finally:
+            released.set()  # a /gate still waiting (the page never got that far) ends now
+        ctx_text = self.describe(rc, out, err)
+        self.assertEqual(rc, 0, ctx_text + self.diag())
+        self.assertIn("greeting:" + greeting("wss", "/chromium/socket").decode(), out,
+                      "the page did not get the origin's greeting\n" + ctx_text + self.diag())
+        self.assertIn("echo:" + CHROMIUM_MESSAGE, out, "the echo is not in the DOM\n" + ctx_text + self.diag())
+        self.assertIn("closed 1000 %s clean=true" % CHROMIUM_CLOSE_REASON, out, ctx_text + self.diag())
+        self.assertTrue(page_released, "the page never fetched /release")
+
+        conns = [c for c in origin.of("connection") if c["path"] == "/chromium/socket"]
+        self.assertEqual(len(conns), 1, self.diag())
+        received = origin.of("message", conns[0]["conn"])
+        self.assertEqual([(e["binary"], e["length"], e["sha256"]) for e in received],
+                         [(False, len(CHROMIUM_MESSAGE.encode()), hashlib.sha256(CHROMIUM_MESSAGE.encode()).hexdigest())],
+                         "what the origin received" + self.diag())
+
+        self.assertEqual(proxy.stop(), 0, "flowscope did not stop cleanly" + self.diag())
+        flows = [obj for _, _, obj, _ in e2e.read_jsonl(store) if obj]
+        f = self.upgrade_flow(flows, "wss", origin, "/chromium/socket")
+        self.assertEqual((f.get("response") or {}).get("status"), 101, json.dumps(f)[:2000])
+        ua = header(f["request"].get("headers"), "User-Agent") or ""
+        self.assertIn("Chrome", ua, "the socket was not Chromium's")
+        msgs = f["websocket"]["messages"]
+        got = [(message_direction(m), message_opcode(m), message_bytes(m)) for m in msgs]
+        self.assertEqual(got, [("server", 1, greeting("wss", "/chromium/socket")),
+                               ("client", 1, CHROMIUM_MESSAGE.encode()), ("server", 1, CHROMIUM_MESSAGE.encode()),
+                               ("client", 8, CHROMIUM_CLOSE_REASON.encode()),
+                               ("server", 8, CHROMIUM_CLOSE_REASON.encode())],
+                         "the recorded messages: %s" % json.dumps(msgs)[:3000])
+        self.assertEqual(f["websocket"].get("close"), {"side": "client", "code": 1000, "reason": CHROMIUM_CLOSE_REASON,
+                                                       "answered": True})
+        page_flows = [x for x in flows if (x.get("request") or {}).get("url") == site.url("/page.html", host="localhost")]
+        self.assertEqual([(x.get("response") or {}).get("status") for x in page_flows], [200],
+                         "the page itself came through the proxy")
 
 
 if __name__ == "__main__":

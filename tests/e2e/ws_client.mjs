@@ -3,8 +3,15 @@
 //   node ws_client.mjs PLAN.json
 //
 // PLAN: {"url": "ws://…" | "wss://…", "proxy": "http://127.0.0.1:PORT", "ca": PEM path | null,
-//        "deflate": bool, "messages": [{"binary": bool, "b64": …}], "ping_b64": …,
-//        "close_code": 1000, "close_reason": "bye"}
+//        "deflate": bool, "messages": [{"binary": bool, "b64": …, "fragments": N, "ping_b64": …}],
+//        "ping_b64": …, "close_code": 1000, "close_reason": "bye", "hold": bool}
+//
+// A message with "fragments" > 1 is sent as that many frames (ws.send(piece, {fin: false}) …
+// {fin: true}), cut at byte offsets, so a text message may be cut inside a character; with
+// the message's own "ping_b64" a ping goes between its first and second fragment, and its
+// pong is awaited after the echo. With "hold" the client reports `holding` once the pong is
+// back and waits for its stdin to close before it closes the socket, so the test can look at
+// the proxy while the socket is open.
 //
 // ws:// goes through http-proxy-agent, which sends the upgrade as an absolute-form
 // `GET ws-url-as-http://host:port/path` to the proxy (no CONNECT). wss:// goes through
@@ -14,7 +21,8 @@
 // The client waits for the origin's greeting, then sends each message and waits for its echo,
 // then pings and waits for the pong, then closes and waits for the close. It reports JSON Lines
 // on stdout: upgrade (status, headers), open (peer_port), message (binary, b64), pong (b64),
-// close (code, reason, clean), error (message, code), unexpected_response (status, body), done.
+// close (code, reason, clean), error (message, code), unexpected_response (status, body),
+// holding, done.
 // The test compares bytes; this script only drives the conversation.
 
 import { readFileSync } from "node:fs";
@@ -26,6 +34,12 @@ const plan = JSON.parse(readFileSync(process.argv[2], "utf8"));
 
 function emit(obj) {
   process.stdout.write(JSON.stringify(obj) + "\n");
+}
+
+// process.exit() drops stdout that is still queued for the pipe (megabytes of echoes are):
+// exit once the last write has been handed over.
+function exitAfterOutput(code) {
+  process.stdout.write("", () => process.exit(code));
 }
 
 const secure = plan.url.startsWith("wss:");
@@ -106,26 +120,47 @@ try {
   // socket sits on the tunnel's socket, which knows the peer.
   const sock = ws._socket;
   const peerPort = sock.remotePort ?? (sock._parent && sock._parent.remotePort) ?? null;
-  emit({ event: "open", extensions: ws.extensions, peer_port: peerPort });
+  const localPort = sock.localPort ?? (sock._parent && sock._parent.localPort) ?? null;
+  emit({ event: "open", extensions: ws.extensions, peer_port: peerPort, local_port: localPort });
   await next("message"); // the origin's greeting
   for (const m of plan.messages) {
     const data = Buffer.from(m.b64, "base64");
-    ws.send(m.binary ? data : data.toString("utf8"), { binary: m.binary });
+    const fragments = Math.max(1, Math.min(m.fragments || 1, data.length));
+    if (fragments === 1) {
+      ws.send(m.binary ? data : data.toString("utf8"), { binary: m.binary });
+    } else {
+      // Buffers for text too: the pieces are cut at byte offsets, not characters.
+      for (let i = 0; i < fragments; i++) {
+        const piece = data.subarray(Math.floor((i * data.length) / fragments),
+                                    Math.floor(((i + 1) * data.length) / fragments));
+        ws.send(piece, { binary: m.binary, fin: i === fragments - 1 });
+        if (i === 0 && m.ping_b64) ws.ping(Buffer.from(m.ping_b64, "base64"));
+      }
+    }
     await next("message");
+    if (fragments > 1 && m.ping_b64) await next("pong");
   }
   ws.ping(Buffer.from(plan.ping_b64, "base64"));
   await next("pong");
+  if (plan.hold) {
+    emit({ event: "holding" });
+    await new Promise((resolve) => {
+      process.stdin.on("end", resolve);
+      process.stdin.on("error", resolve);
+      process.stdin.resume();
+    });
+  }
   ws.close(plan.close_code, plan.close_reason);
   await next("close");
   emit({ event: "done" });
-  process.exit(0);
+  exitAfterOutput(0);
 } catch (err) {
   emit({ event: "failed", message: String(err && err.message) });
   // Give the 'close' event a chance to be reported when the error came first.
   if (ws.readyState !== WebSocket.CLOSED) {
-    ws.once("close", () => process.exit(1));
+    ws.once("close", () => exitAfterOutput(1));
     ws.terminate();
   } else {
-    process.exit(1);
+    exitAfterOutput(1);
   }
 }

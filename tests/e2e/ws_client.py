@@ -8,7 +8,11 @@ opens a `CONNECT host:port` tunnel for ws:// as well as for wss://; for wss:// i
 the leaf against PLAN.ca (flowscope's CA) through sslopt ca_certs, with hostname checks.
 
 The conversation and the JSON Lines on stdout are those of ws_client.mjs: greeting, each message
-and its echo, a ping and its pong, a close 1000 "bye" and the origin's close frame.
+and its echo, a ping and its pong, a close 1000 "bye" and the origin's close frame. A message
+with "fragments" > 1 goes as that many frames cut at byte offsets (websocket-client's
+ABNF.create_frame with fin 0, then continuation frames), with the message's "ping_b64" as a
+ping between the first two; "hold" waits for stdin to close before the close. websocket-client
+has no permessage-deflate, so "deflate" is ignored.
 """
 
 import base64
@@ -52,7 +56,7 @@ def main():
     emit({"event": "upgrade", "status": ws.getstatus(),
           "headers": {k.lower(): v for k, v in (ws.getheaders() or {}).items()}})
     peer = ws.sock.getpeername()
-    emit({"event": "open", "peer_port": peer[1]})
+    emit({"event": "open", "peer_port": peer[1], "local_port": ws.sock.getsockname()[1]})
 
     def recv_message():
         opcode, data = ws.recv_data(control_frame=False)
@@ -64,20 +68,39 @@ def main():
         emit({"event": "message", "binary": binary, "b64": base64.b64encode(data).decode()})
         return data
 
-    try:
-        recv_message()  # the origin's greeting
-        for m in plan["messages"]:
-            data = base64.b64decode(m["b64"])
-            ws.send(data, opcode=websocket.ABNF.OPCODE_BINARY if m["binary"] else websocket.ABNF.OPCODE_TEXT)
-            recv_message()
-        ws.ping(base64.b64decode(plan["ping_b64"]))
+    def recv_pong():
         while True:
             frame = ws.recv_frame()
             if frame.opcode == websocket.ABNF.OPCODE_PONG:
                 emit({"event": "pong", "b64": base64.b64encode(frame.data).decode()})
-                break
+                return
             emit({"event": "unexpected_frame", "opcode": frame.opcode,
                   "b64": base64.b64encode(frame.data).decode()})
+
+    try:
+        recv_message()  # the origin's greeting
+        for m in plan["messages"]:
+            data = base64.b64decode(m["b64"])
+            opcode = websocket.ABNF.OPCODE_BINARY if m["binary"] else websocket.ABNF.OPCODE_TEXT
+            fragments = max(1, min(m.get("fragments") or 1, len(data)))
+            if fragments == 1:
+                ws.send(data, opcode=opcode)
+            else:
+                for i in range(fragments):
+                    piece = data[i * len(data) // fragments:(i + 1) * len(data) // fragments]
+                    ws.send_frame(websocket.ABNF.create_frame(
+                        piece, opcode if i == 0 else websocket.ABNF.OPCODE_CONT, fin=int(i == fragments - 1)))
+                    if i == 0 and m.get("ping_b64"):
+                        ws.ping(base64.b64decode(m["ping_b64"]))
+            if fragments > 1 and m.get("ping_b64"):
+                recv_pong()  # the origin answers the ping before it has the whole message
+            recv_message()
+        ws.ping(base64.b64decode(plan["ping_b64"]))
+        recv_pong()
+        if plan.get("hold"):
+            emit({"event": "holding"})
+            while sys.stdin.buffer.read(65536):
+                pass
         ws.send_close(plan["close_code"], plan["close_reason"].encode("utf-8"))
         while True:
             frame = ws.recv_frame()

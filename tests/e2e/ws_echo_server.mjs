@@ -16,7 +16,9 @@
 // Behaviour on each connection: first a server-initiated text message
 // "hello from origin <scheme> <path>", then every data message is echoed with its own type,
 // pings are answered with a pong (ws does that itself), and a close is echoed with the same code
-// and reason (ws does that too). The process ends when stdin closes.
+// and reason (ws does that too). A path with `fragments=N` in its query makes the echo of each
+// data message go as N frames (cut at byte offsets; fewer when the message is shorter), each
+// reported as {"event":"echo","conn":N,"fragments":N}. The process ends when stdin closes.
 
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -48,11 +50,18 @@ function attach(server, scheme) {
     // What the first bytes after the 101 look like (a frame header, or e.g. a TLS record
     // header 17 03 03 when a proxy relays the wrong layer): a second listener, ws keeps its own.
     req.socket.once("data", (chunk) => emit({ event: "first_bytes", conn, hex: chunk.subarray(0, 16).toString("hex") }));
+    const wanted = Number(new URL(req.url, "http://origin").searchParams.get("fragments") || 1);
     ws.on("message", (data, isBinary) => {
       const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
       emit({ event: "message", conn, binary: isBinary, length: buf.length,
              sha256: createHash("sha256").update(buf).digest("hex") });
-      ws.send(buf, { binary: isBinary });
+      const fragments = Math.max(1, Math.min(wanted, buf.length));
+      for (let i = 0; i < fragments; i++) {
+        const piece = buf.subarray(Math.floor((i * buf.length) / fragments),
+                                   Math.floor(((i + 1) * buf.length) / fragments));
+        ws.send(piece, { binary: isBinary, fin: i === fragments - 1 });
+      }
+      if (wanted > 1) emit({ event: "echo", conn, fragments });
     });
     ws.on("ping", (data) => emit({ event: "ping", conn, data_b64: Buffer.from(data).toString("base64") }));
     ws.on("close", (code, reason) => emit({ event: "close", conn, code, reason: Buffer.from(reason).toString("utf8") }));

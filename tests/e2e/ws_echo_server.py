@@ -3,7 +3,9 @@ ws_echo_server.mjs: 127.0.0.1 port 0, ws:// and (with --cert/--key) wss://, perm
 offered (websockets' default), the same JSON Lines events on stdout and the same behaviour:
 a server-initiated text "hello from origin <scheme> <path>" first, then every data message
 echoed with its own type, pings answered (websockets does that itself; it has no hook to log
-them), a close echoed with its code and reason. The process ends when stdin closes.
+them), a close echoed with its code and reason, and a path with `fragments=N` in its query
+echoed in N frames (websockets sends an iterable as a fragmented message; text is cut between
+characters, since its pieces are str) with an "echo" event. The process ends when stdin closes.
 
 Run with an interpreter that has the Debian module (e.g. /usr/bin/python3):
     /usr/bin/python3 ws_echo_server.py [--cert CERT.pem --key KEY.pem]
@@ -17,6 +19,7 @@ import os
 import ssl
 import sys
 import threading
+import urllib.parse
 
 import websockets
 
@@ -37,6 +40,8 @@ def make_handler(scheme):
         conn = _next_conn[0]
         _next_conn[0] += 1
         path = ws.path
+        query = urllib.parse.parse_qs(urllib.parse.urlsplit(path).query)
+        wanted = int(query.get("fragments", ["1"])[0])
         emit({"event": "connection", "conn": conn, "scheme": scheme, "path": path,
               "headers": {k.lower(): v for k, v in ws.request_headers.raw_items()},
               "extensions": ", ".join(type(e).__name__ for e in (ws.extensions or []))})
@@ -46,7 +51,13 @@ def make_handler(scheme):
                 data = msg if isinstance(msg, bytes) else msg.encode("utf-8")
                 emit({"event": "message", "conn": conn, "binary": isinstance(msg, bytes),
                       "length": len(data), "sha256": hashlib.sha256(data).hexdigest()})
-                await ws.send(msg)
+                fragments = max(1, min(wanted, len(msg)))
+                if fragments == 1:
+                    await ws.send(msg)
+                else:
+                    n = len(msg)
+                    await ws.send([msg[i * n // fragments:(i + 1) * n // fragments] for i in range(fragments)])
+                    emit({"event": "echo", "conn": conn, "fragments": fragments})
         except websockets.ConnectionClosed:
             pass
         except Exception as e:  # a protocol error the library raised

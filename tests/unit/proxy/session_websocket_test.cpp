@@ -92,6 +92,7 @@ TEST(SessionWebSocket, MessagesAreLiveEventsAsTheyPass) {
   for (const LiveFlow& live : h.all<LiveFlow>()) {
     if (live.event.stage != flow::FlowStage::kWebSocketMessage) continue;
     ASSERT_TRUE(live.event.flow.websocket);
+    EXPECT_EQ(live.event.flow.client_address, "127.0.0.1:50000") << "which socket, for a console line";
     std::vector<std::string> batch;
     for (const auto& m : live.event.flow.websocket->messages) batch.push_back(m.data);
     batches.push_back(batch);
