@@ -61,7 +61,8 @@ TEST(FilterErrors, BadArgumentsPointAtTheArgument) {
   EXPECT_EQ(error_of("~c abc"),
             "~c: expected a status code such as 404, or a class such as 4xx\n  ~c abc\n     ^");
   EXPECT_EQ(error_of("~c 6xx").rfind("~c: expected a status code", 0), 0u);
-  EXPECT_EQ(error_of("~c 20"), error_of("~c 20"));
+  EXPECT_EQ(error_of("~c 20").rfind("~c: expected a status code", 0), 0u);
+  EXPECT_EQ(error_of("~c 404x").rfind("~c: expected a status code", 0), 0u);
   EXPECT_EQ(error_of("~u 'a(b'").rfind("~u: invalid regex", 0), 0u) << error_of("~u 'a(b'");
   EXPECT_NE(error_of("~u 'a(b'").find("\n     ^"), std::string::npos);
   EXPECT_EQ(error_of("~dur fast"),
