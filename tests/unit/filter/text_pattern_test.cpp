@@ -58,6 +58,27 @@ TEST(FilterTextPattern, RegexesAreCaseInsensitive) {
   EXPECT_FALSE(search("user/\\d+", "/user/x"));
 }
 
+TEST(FilterTextPattern, TheRequiredLiteralNeverRejectsARegexMatch) {
+  for (auto [pattern, text] : std::initializer_list<std::pair<std::string_view, std::string_view>>{
+           {"x-request-id: [0-9a-f]{8}-", "X-Request-Id: 0f8fad5b-"}, {"ab?c", "ac"}, {"ab*cd", "acd"},
+           {"ab+cd", "abbbcd"}, {"abc{0}de", "abde"}, {"(xyz)?abc", "ABC"}, {"foo|bar", "bar"},
+           {"v\\d+/items\\?page", "V2/items?PAGE"}, {"[a-z]+\\.json", "x.json"}, {"a\\(b\\)c.", "a(b)cd"},
+           {"x{10}y", "xxxxxxxxxxy"}, {"(ab){2}cd", "ababcd"}}) {
+    EXPECT_TRUE(search(pattern, text)) << pattern << " in " << text;
+  }
+  EXPECT_FALSE(search("x-request-id: [0-9a-f]{8}-", "X-Other: 0f8fad5b-"));
+}
+
+TEST(FilterTextPattern, LettersOfEitherCaseAreFoundWhereverTheyStart) {
+  EXPECT_TRUE(contains_folded("xxAbCxx", "abc"));
+  EXPECT_TRUE(contains_folded("abcABd", "abd"));
+  EXPECT_TRUE(contains_folded("aBd", "abd"));
+  EXPECT_TRUE(contains_folded("--42", "42"));
+  EXPECT_FALSE(contains_folded("abAB", "abc"));
+  EXPECT_FALSE(contains_folded("", "a"));
+  EXPECT_TRUE(contains_folded("A", "a"));
+}
+
 TEST(FilterTextPattern, InvalidRegexIsAnError) {
   auto compiled = TextPattern::compile("a(b");
   ASSERT_FALSE(compiled);
