@@ -35,7 +35,8 @@ class Progress {
 
 }  // namespace
 
-Result<ConversionReport> export_har(const std::filesystem::path& store, const std::filesystem::path& har) {
+Result<ConversionReport> export_har(const std::filesystem::path& store, const std::filesystem::path& har,
+                                    const filter::Filter* filter) {
   auto reader = store::StoreReader::open(store);
   if (!reader) return std::unexpected(reader.error());
   for (const auto& warning : reader->warnings()) std::fprintf(stderr, "flowscope: %s\n", warning.c_str());
@@ -54,10 +55,14 @@ Result<ConversionReport> export_har(const std::filesystem::path& store, const st
       ++report.skipped;
       return true;
     }
+    progress.tick(index + 1);
+    if (filter && !filter->matches(*flow)) {
+      ++report.not_matching;
+      return true;
+    }
     failure = writer->add(*flow);
     if (!failure) return false;
     ++report.flows;
-    progress.tick(index + 1);
     return true;
   });
   if (!walked) return std::unexpected(walked.error());

@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "core/filter/filtering_sink.hpp"
+
 namespace flowscope::engine {
 
 namespace {
@@ -50,6 +52,8 @@ std::expected<void, StartError> Engine::start() {
     if (!store) return start_error(StartError::Step::kStore, store.error().message);
     sinks->add(std::move(*store));
   }
+  std::shared_ptr<flow::FlowSink> sink = sinks;
+  if (options_.filter) sink = std::make_shared<filter::FilteringSink>(*options_.filter, std::move(sink));
 
   std::shared_ptr<tls::CertificateSource> certificates;
   std::shared_ptr<const proxy::CaDownloads> downloads;
@@ -72,7 +76,7 @@ std::expected<void, StartError> Engine::start() {
     for (auto& h : options_.hooks) chain->add(h);
     hook = std::move(chain);
   }
-  auto server = net::ProxyServer::start(options_.config, std::move(sinks), std::move(certificates),
+  auto server = net::ProxyServer::start(options_.config, std::move(sink), std::move(certificates),
                                         std::move(downloads), std::move(hook));
   if (!server) return start_error(StartError::Step::kServer, server.error().message);
   server_ = std::move(*server);

@@ -2,10 +2,12 @@
 // What a front end starts the engine with. The CLI fills it from its flags, the
 // GUI from its settings; neither wires the parts (CA, store, sinks, workers) itself.
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/engine/interception_setup.hpp"
+#include "core/filter/filter.hpp"
 #include "core/flow/sink.hpp"
 #include "core/proxy/config.hpp"
 #include "core/proxy/hooks.hpp"
@@ -34,6 +36,8 @@ struct EngineOptions {
   // Asked in this order at every hook point (proxy/hooks.hpp), after the engine's
   // own cert.flowscope page, on the worker threads.
   std::vector<std::shared_ptr<proxy::Hook>> hooks;
+  // When set, only the flows it matches reach the sinks and the store (run --filter).
+  std::optional<filter::Filter> filter;
 };
 
 }  // namespace flowscope::engine
