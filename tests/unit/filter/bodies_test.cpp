@@ -70,7 +70,7 @@ TEST(FilterBodies, WebSocketMessagesBySide) {
 
 TEST(FilterBodies, FlowsWithoutBodies) {
   flow::Flow tunnel;
-  tunnel.tunnel = flow::Tunnel{"example.com", 443, 1, 2, 3};
+  tunnel.tunnel = flow::Tunnel{"example.com", 443, 1, 2, 3, {}};
   EXPECT_FALSE(matches("~b x", tunnel));
   EXPECT_TRUE(matches("~b ''", tunnel)) << "an empty pattern matches an empty body";
 }

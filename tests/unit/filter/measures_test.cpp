@@ -34,7 +34,7 @@ TEST(FilterMeasures, DurationUnits) {
 
 TEST(FilterMeasures, DurationOfATunnelIsItsLifetime) {
   flow::Flow tunnel;
-  tunnel.tunnel = flow::Tunnel{"example.com", 443, 1, 2, 2500};
+  tunnel.tunnel = flow::Tunnel{"example.com", 443, 1, 2, 2500, {}};
   tunnel.timings.connect = 3;  // the tunnel's duration already covers its connect
   EXPECT_TRUE(matches("~dur >2s", tunnel));
   EXPECT_FALSE(matches("~dur >2.5s", tunnel));

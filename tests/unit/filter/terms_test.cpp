@@ -44,7 +44,7 @@ TEST(FilterTerms, DomainOfIpAddressesIsExact) {
 TEST(FilterTerms, DomainOfATunnelIsItsConnectHost) {
   flow::Flow flow;
   flow.scheme = "tunnel";
-  flow.tunnel = flow::Tunnel{"db.internal.example", 5432, 10, 20, 100};
+  flow.tunnel = flow::Tunnel{"db.internal.example", 5432, 10, 20, 100, {}};
   EXPECT_TRUE(matches("~d example", flow));
   EXPECT_TRUE(matches("~d internal.example", flow));
 }
@@ -127,7 +127,7 @@ TEST(FilterTerms, TunnelWebSocketReplayHttp2) {
   EXPECT_FALSE(matches("~tunnel | ~websocket | ~replay | ~http2", flow));
   flow::Flow tunnel;
   tunnel.scheme = "tunnel";
-  tunnel.tunnel = flow::Tunnel{"example.com", 443, 1, 2, 3};
+  tunnel.tunnel = flow::Tunnel{"example.com", 443, 1, 2, 3, {}};
   EXPECT_TRUE(matches("~tunnel", tunnel));
   EXPECT_FALSE(matches("~websocket", tunnel));
 

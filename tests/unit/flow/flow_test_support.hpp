@@ -140,8 +140,12 @@ inline WebSocket chat_websocket(std::int64_t opened_us) {
   add(false, 2, std::string("\x00\x01\x02\xff", 4));
   add(true, 9, "are you there");
   add(false, 10, "are you there");
-  add(true, 8, "bye").close_code = 1000;
-  add(false, 8, "bye").close_code = 1000;
+  // A close frame's length is its whole payload: the 2-byte code and the reason.
+  for (bool from_client : {true, false}) {
+    WebSocketMessage& close = add(from_client, 8, "bye");
+    close.close_code = 1000;
+    close.length = close.wire_length = 2 + close.data.size();
+  }
   ws.close = WebSocketClose{true, 1000, "bye", true};
   return ws;
 }

@@ -326,8 +326,8 @@ TEST(JsonCodec, WebSocketRecordIsAsDocumented) {
       R"({"direction":"server","time":1764000000.126456,"opcode":2,"length":4,"base64":"AAEC/w=="},)"
       R"({"direction":"client","time":1764000000.127456,"opcode":9,"length":13,"base64":"YXJlIHlvdSB0aGVyZQ=="},)"
       R"({"direction":"server","time":1764000000.128456,"opcode":10,"length":13,"base64":"YXJlIHlvdSB0aGVyZQ=="},)"
-      R"({"direction":"client","time":1764000000.129456,"opcode":8,"length":3,"text":"bye","close_code":1000},)"
-      R"({"direction":"server","time":1764000000.130456,"opcode":8,"length":3,"text":"bye","close_code":1000}],)"
+      R"({"direction":"client","time":1764000000.129456,"opcode":8,"length":5,"text":"bye","close_code":1000},)"
+      R"({"direction":"server","time":1764000000.130456,"opcode":8,"length":5,"text":"bye","close_code":1000}],)"
       R"("messages_dropped":0,"close":{"side":"client","code":1000,"reason":"bye","answered":true}})";
   EXPECT_NE(line.find(R"("timings":{"dns":null,"connect":null,"tls":null,"send":null,"wait":null,"receive":null},)" +
                       expected + "}\n"),
