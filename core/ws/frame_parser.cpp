@@ -1,6 +1,7 @@
 #include "core/ws/frame_parser.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 #include "core/ws/close.hpp"
 
@@ -211,13 +212,30 @@ std::string_view FrameParser::unmask(std::string_view piece) {
   // payload starts mid-key.
   MaskKey key;
   for (std::size_t i = 0; i < 4; ++i) key[i] = header_.mask_key[(payload_done_ + i) & 3];
+  // Eight bytes at a time: the key repeats every four, so one word holds it twice
+  // (in memory order, whatever the machine's byte order). Every relayed byte of a
+  // client passes here, so a byte loop was a tenth of the proxy's CPU on wss:// echo.
+  std::uint8_t key_twice[8];
+  for (std::size_t i = 0; i < 8; ++i) key_twice[i] = key[i & 3];
+  std::uint64_t key_word;
+  std::memcpy(&key_word, key_twice, sizeof key_word);
+
   const std::size_t start = scratch_.size();
-  scratch_.resize(start + piece.size());
-  char* dst = scratch_.data() + start;
-  for (std::size_t i = 0; i < piece.size(); ++i) {
-    dst[i] = static_cast<char>(static_cast<std::uint8_t>(piece[i]) ^ key[i & 3]);
-  }
-  return {dst, piece.size()};
+  const std::size_t n = piece.size();
+  scratch_.resize_and_overwrite(start + n, [&](char* buffer, std::size_t size) {
+    char* dst = buffer + start;
+    const char* src = piece.data();
+    std::size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+      std::uint64_t word;
+      std::memcpy(&word, src + i, sizeof word);
+      word ^= key_word;
+      std::memcpy(dst + i, &word, sizeof word);
+    }
+    for (; i < n; ++i) dst[i] = static_cast<char>(static_cast<std::uint8_t>(src[i]) ^ key[i & 3]);
+    return size;
+  });
+  return {scratch_.data() + start, n};
 }
 
 }  // namespace flowscope::ws

@@ -1073,7 +1073,7 @@ def ws_section_text(cfg):
             "thread per connection: unmask, echo unmasked), with nginx's certificate. Through the proxies the "
             "client sends `CONNECT 127.0.0.1:PORT`, then TLS verified against the proxy's CA (flowscope's "
             "`HOME/ca-cert.pem`, mitmdump's), then the upgrade: flowscope terminates TLS, parses every frame and "
-            "records the messages (default limits: 1 MiB of each, at most 10,000 per flow). The tunnel row "
+            "records the messages (default limits: 1 MiB of each, at most 10,000 per flow, 16 MiB of payload in all). The tunnel row "
             "(`--no-intercept`) relays the TLS bytes blind, for scale. Up / down are message payload "
             "client → origin and back, MiB = 2²⁰ bytes; ratios are over the echoed (down) MiB/s. Per-message CPU "
             "is per message echoed (64 KiB each way). RTT is from the first byte of a message written to the "
