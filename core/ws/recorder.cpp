@@ -53,13 +53,12 @@ Recorder::Recorder(flow::WebSocket& record, const http::Headers& response_header
       return;
     }
   }
-  deflate_ = *deflate;
-  if (!deflate_) return;
+  if (!*deflate) return;
   const FrameParserOptions options{.permessage_deflate = true};
   client_.reader = MessageReader(Direction::kClientToServer, options);
   server_.reader = MessageReader(Direction::kServerToClient, options);
   for (Side* s : {&client_, &server_}) {
-    auto inflater = Inflater::create(deflate_->sent_by(s->reader.parser().direction()), payload_cap());
+    auto inflater = Inflater::create((*deflate)->sent_by(s->reader.parser().direction()), payload_cap());
     if (inflater) {
       s->inflater.emplace(std::move(*inflater));
     } else {
@@ -116,16 +115,21 @@ void Recorder::message_data(Side& s, std::string_view data) {
     return;
   }
   m.length += data.size();
-  const std::size_t take = std::min(data.size(), room(m, s.keeping));
+  const std::size_t take = std::min(data.size(), room(m.data.size(), s.keeping));
   m.data.append(data.substr(0, take));
   payload_kept_ += take;
 }
 
-std::size_t Recorder::room(const flow::WebSocketMessage& message, bool keeping) const {
+std::size_t Recorder::room(std::size_t kept, bool keeping) const {
   if (!keeping) return 0;
-  const std::size_t per_message = payload_cap() - std::min(payload_cap(), message.data.size());
+  const std::size_t per_message = payload_cap() - std::min(payload_cap(), kept);
   if (limits_.payload_limit == 0) return per_message;
   return std::min(per_message, limits_.payload_limit - std::min(limits_.payload_limit, payload_kept_));
+}
+
+void Recorder::keep_within_room(std::string& data, bool keeping) {
+  data.resize(std::min(data.size(), room(0, keeping)));
+  payload_kept_ += data.size();
 }
 
 bool Recorder::has_room_for_a_message() const {
@@ -141,8 +145,7 @@ void Recorder::message_end(Side& s, const MessageEnd& end) {
     } else if (auto inflated = s.inflater->end_message()) {
       m.length = inflated->size;
       m.data = std::move(inflated->data);
-      m.data.resize(std::min(m.data.size(), room(flow::WebSocketMessage{}, s.keeping)));
-      payload_kept_ += m.data.size();
+      keep_within_room(m.data, s.keeping);
     } else {
       m.error = "inflate failed: " + inflated.error().message;
     }
@@ -160,9 +163,8 @@ void Recorder::control(bool client, Opcode opcode, std::string payload, std::int
   m.opcode = static_cast<std::uint8_t>(opcode);
   m.length = m.wire_length = payload.size();
   m.data = std::move(payload);
-  m.data.resize(std::min(m.data.size(), room(flow::WebSocketMessage{}, has_room_for_a_message())));
+  keep_within_room(m.data, has_room_for_a_message());
   m.truncated = m.length > m.data.size();
-  payload_kept_ += m.data.size();
   keep(std::move(m));
 }
 

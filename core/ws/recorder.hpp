@@ -65,14 +65,15 @@ class Recorder {
   static flow::WebSocketMessage take_message(Side& side);
   void keep(flow::WebSocketMessage message);
   std::size_t payload_cap() const;
-  // Payload bytes the message may still keep: what is left of its body limit and of
-  // the flow's payload limit.
-  std::size_t room(const flow::WebSocketMessage& message, bool keeping) const;
+  // Payload bytes a message that already keeps `kept` bytes may still keep: what is
+  // left of its body limit and of the flow's payload limit.
+  std::size_t room(std::size_t kept, bool keeping) const;
+  // A whole payload (inflated, or a control frame's) cut to the room a new message has.
+  void keep_within_room(std::string& data, bool keeping);
   bool has_room_for_a_message() const;
 
   flow::WebSocket& record_;
   RecorderLimits limits_;
-  std::optional<PerMessageDeflate> deflate_;
   bool parse_ = true;  // false when an extension we do not know owns the frames' RSV bits
   Side client_;
   Side server_;
