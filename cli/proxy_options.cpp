@@ -92,6 +92,9 @@ void add_proxy_options(CLI::App& app, ProxyOptions& o) {
       ->capture_default_str();
   app.add_option("--shutdown-grace-ms", c.shutdown_grace_ms, "On shutdown, wait this long for exchanges")
       ->capture_default_str();
+  app.add_option("--breakpoint-timeout-ms", c.breakpoint_timeout_ms,
+                 "An exchange paused at a breakpoint and not answered this long continues unchanged")
+      ->capture_default_str();
 }
 
 std::expected<std::unique_ptr<engine::Engine>, int> start_engine(const ProxyOptions& options,

@@ -26,7 +26,10 @@ ClientConnection::ClientConnection(Worker& worker, bool with_socket)
   worker_.add(this);
 }
 
-ClientConnection::~ClientConnection() { worker_.remove(this); }
+ClientConnection::~ClientConnection() {
+  self_ref_->connection = nullptr;  // a late resume finds nothing
+  worker_.remove(this);
+}
 
 void ClientConnection::accept(Worker& worker, uv_stream_t* server) {
   auto* c = new ClientConnection(worker, /*with_socket=*/true);
@@ -37,6 +40,7 @@ void ClientConnection::accept(Worker& worker, uv_stream_t* server) {
   }
   proxy::SessionOptions options;
   options.hook = worker.hook();
+  options.pauses = c;
   options.live_events = worker.live_events();
   options.local_ip = c->client_->local_ip();
   c->session_.emplace(worker.config(), worker.policy(), worker.interception(), proxy::Clock::system(),
@@ -50,6 +54,7 @@ void ClientConnection::replay(Worker& worker, std::string client_bytes, proxy::S
   auto* c = new ClientConnection(worker, /*with_socket=*/false);
   c->replay_done_ = std::move(done);
   options.hook = worker.hook();
+  options.pauses = c;
   options.live_events = worker.live_events();
   c->session_.emplace(worker.config(), worker.policy(), worker.interception(), proxy::Clock::system(),
                       worker.next_connection_id(), "replay", std::move(options));
@@ -209,7 +214,7 @@ void ClientConnection::update_flow_control() {
   if (client_queue < kLowWater) upstream_paused_by_client_ = false;
 
   if (client_) client_->set_reading(!client_paused_by_upstream_ && session_->wants_client_reads());
-  if (upstream_ != nullptr) upstream_->set_reading(!upstream_paused_by_client_);
+  if (upstream_ != nullptr) upstream_->set_reading(!upstream_paused_by_client_ && session_->wants_upstream_reads());
 }
 
 // ------------------------------------------------------------ upstream side
@@ -246,6 +251,19 @@ void ClientConnection::on_upstream_error(Upstream&, std::string_view message) {
 }
 
 void ClientConnection::on_upstream_drained(Upstream&) { update_flow_control(); }
+
+// ------------------------------------------------------------------- hooks
+
+std::shared_ptr<proxy::PausedExchange> ClientConnection::pause_handle(std::uint64_t pause_id) {
+  return std::make_shared<PauseHandle>(worker_.loop_post(), self_ref_, pause_id);
+}
+
+void ClientConnection::resume_hook(std::uint64_t pause_id, proxy::HookAnswer answer,
+                                   std::optional<flow::Flow> edited) {
+  if (closing_ || !session_) return;
+  session_->handle(proxy::HookResumed{pause_id, std::move(answer), std::move(edited)});
+  run_commands();
+}
 
 // ------------------------------------------------------------------ timers
 

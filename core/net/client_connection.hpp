@@ -11,9 +11,11 @@
 
 #include <array>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
+#include "core/net/pause_handle.hpp"
 #include "core/net/tcp_stream.hpp"
 #include "core/net/upstream.hpp"
 #include "core/proxy/session.hpp"
@@ -22,7 +24,7 @@ namespace flowscope::net {
 
 class Worker;
 
-class ClientConnection : public UpstreamListener, private TcpStream::Handler {
+class ClientConnection : public UpstreamListener, public proxy::PauseChannel, private TcpStream::Handler {
  public:
   static constexpr std::size_t kHighWater = 256 * 1024;
   static constexpr std::size_t kLowWater = kHighWater / 2;
@@ -43,6 +45,11 @@ class ClientConnection : public UpstreamListener, private TcpStream::Handler {
   void on_upstream_eof(Upstream& upstream) override;
   void on_upstream_error(Upstream& upstream, std::string_view message) override;
   void on_upstream_drained(Upstream& upstream) override;
+
+  // A hook paused an exchange of this session (pause_handle.hpp).
+  std::shared_ptr<proxy::PausedExchange> pause_handle(std::uint64_t pause_id) override;
+  // On the loop thread, from a PauseHandle.
+  void resume_hook(std::uint64_t pause_id, proxy::HookAnswer answer, std::optional<flow::Flow> edited);
 
  private:
   // The client socket.
@@ -75,7 +82,7 @@ class ClientConnection : public UpstreamListener, private TcpStream::Handler {
   std::optional<proxy::Session> session_;  // built once the peer address is known
   TcpStreamPtr client_;  // null once closed, and for a replay
   std::function<void(flow::Flow)> replay_done_;  // a replay not yet reported
-  std::array<uv_timer_t, 3> timers_{};  // indexed by proxy::TimerKind
+  std::array<uv_timer_t, proxy::kTimerKinds> timers_{};  // indexed by proxy::TimerKind
   uv_timer_t linger_{};
   Upstream* upstream_ = nullptr;
   proxy::ConnectionId upstream_id_ = 0;  // the session's id for upstream_
@@ -87,6 +94,7 @@ class ClientConnection : public UpstreamListener, private TcpStream::Handler {
   bool client_paused_by_upstream_ = false;
   bool upstream_paused_by_client_ = false;
   int refs_ = 0;  // timer handles whose close callback has not run
+  std::shared_ptr<ConnectionRef> self_ref_ = std::make_shared<ConnectionRef>(ConnectionRef{this});
 };
 
 }  // namespace flowscope::net

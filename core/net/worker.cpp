@@ -30,6 +30,7 @@ Worker::Worker(const proxy::Config& config, proxy::ConnectPolicy& policy, const 
 }
 
 Worker::~Worker() {
+  loop_post_->detach();
   join();
   if (!finished_) {
     // Never started: close what the constructor opened.

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <vector>
 #include <string>
@@ -13,6 +14,7 @@
 #include <unordered_set>
 
 #include "core/flow/sink.hpp"
+#include "core/net/pause_handle.hpp"
 #include "core/net/upstream_pool.hpp"
 #include "core/proxy/config.hpp"
 #include "core/proxy/connect_policy.hpp"
@@ -40,6 +42,8 @@ class Worker {
   // From any thread: run `task` on this worker's loop thread. False once the worker
   // is draining (the task is dropped, not run).
   bool post(std::function<void()> task);
+  // The same, through a handle that may outlive this worker (pause handles keep it).
+  const std::shared_ptr<LoopPost>& loop_post() const { return loop_post_; }
   void join();
 
   // For ClientConnection, on the loop thread.
@@ -79,6 +83,7 @@ class Worker {
   std::atomic<bool> shutdown_requested_{false};
   std::mutex tasks_mutex_;
   std::vector<std::function<void()>> tasks_;  // posted, not yet run; under tasks_mutex_
+  std::shared_ptr<LoopPost> loop_post_ = std::make_shared<LoopPost>(this);
   bool accepting_tasks_ = true;               // under tasks_mutex_
   UpstreamPool pool_;
   std::unordered_set<ClientConnection*> connections_;

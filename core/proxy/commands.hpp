@@ -5,6 +5,7 @@
 // several at once and an event from a connection it already let go is recognised
 // and ignored. The driver in core/net is the only code that turns these into
 // socket work; tests assert on them directly.
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <variant>
@@ -21,7 +22,9 @@ enum class TimerKind {
   kIdle,      // a client connection with no request in flight
   kHeader,    // a request head that started but has not ended
   kResponse,  // a request sent, its response head not yet received
+  kHook,      // a hook paused the exchange (HookAnswer::pause) and has not answered
 };
+inline constexpr std::size_t kTimerKinds = 4;
 
 struct SendBytes {
   ConnectionId connection = kClientConnection;

@@ -37,6 +37,7 @@ struct Config {
   std::uint64_t idle_timeout_ms = 300'000;     // a client connection with nothing in flight
   std::uint64_t response_timeout_ms = 60'000;  // from request sent to response head
   std::uint64_t shutdown_grace_ms = 5'000;
+  std::uint64_t breakpoint_timeout_ms = 300'000;  // a paused hook unanswered this long: continue
 
   // Interception (used when the proxy is given a certificate source).
   std::vector<std::string> ignore_hosts;  // regexes: these hosts are tunnelled blind

@@ -1,11 +1,15 @@
 #pragma once
 // What the driver tells a Session (events). One variant, fed through
 // Session::handle(); events about a connection carry its id (see commands.hpp).
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
 
+#include "core/flow/flow.hpp"
 #include "core/proxy/commands.hpp"
+#include "core/proxy/hooks.hpp"
 
 namespace flowscope::proxy {
 
@@ -67,7 +71,14 @@ struct Aborted {
   std::string reason;
 };
 
+// A paused hook was answered (PausedExchange::resume, routed by the driver).
+struct HookResumed {
+  std::uint64_t pause_id = 0;
+  HookAnswer answer;
+  std::optional<flow::Flow> edited;
+};
+
 using Event = std::variant<Started, DataReceived, EofReceived, ConnectionError, Connected, ConnectFailed, TimerFired,
-                           ShutdownRequested, Aborted>;
+                           ShutdownRequested, Aborted, HookResumed>;
 
 }  // namespace flowscope::proxy

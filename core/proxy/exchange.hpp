@@ -35,6 +35,19 @@ struct Exchange {
   std::optional<LocalResponse> local;  // a hook answered: the request is read, not forwarded
   std::string replay;  // the whole request as sent, while small: for one retry on a stale pooled connection
   std::uint64_t response_bytes = 0;
+
+  // Hook answers that wait (hooks.hpp, http1_layer_hooks.cpp). A held message is read
+  // whole before any of it is sent on; a paused one is held until its hook answers.
+  std::optional<HookPoint> paused_at;
+  bool request_held = false;   // nothing of the request has gone upstream yet
+  bool response_held = false;  // nothing of the response has gone to the client yet
+  bool hold_released = false;  // a held body outgrew the limit and streams: no edit
+  std::optional<http::AbsoluteUrl> held_url;         // where a held request goes
+  std::optional<http::ResponseHead> held_response;   // a held response's head
+  std::string held_body;                             // the held message's body so far
+  std::optional<http::Headers> held_end;             // it ended, with these trailers
+  bool held_upgrade = false;        // the held response is a 101: the relay follows
+  bool held_unsolicited = false;    // bytes followed the held response
 };
 
 }  // namespace flowscope::proxy

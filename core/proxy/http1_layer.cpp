@@ -36,7 +36,7 @@ void Http1Layer::start() {
 }
 
 bool Http1Layer::wants_client_reads() const {
-  return client_buf_.size() < kHighWater && ctx_.upstream.pending.size() < kHighWater;
+  return !paused() && client_buf_.size() < kHighWater && ctx_.upstream.pending.size() < kHighWater;
 }
 
 void Http1Layer::record_flow(std::string error) {
@@ -76,7 +76,7 @@ void Http1Layer::pump_client() {
   while (!ctx_.closed && state_ != State::kHandedOver && !client_buf_.empty()) {
     const bool reading_head = state_ == State::kAwaitHead;
     const bool reading_body = state_ == State::kRequest && exchange_ && !exchange_->request_complete &&
-                              ctx_.upstream.pending.size() < kHighWater;
+                              !exchange_->paused_at && ctx_.upstream.pending.size() < kHighWater;
     if (!reading_head && !reading_body) return;
     if (reading_head) ctx_.start_header_timer();
 
@@ -132,7 +132,9 @@ bool Http1Layer::handle_request_head() {
 
   Route::Decision decision = route_->resolve(ex);
   return std::visit(Overloaded{
-                        [&](Route::Forward& forward) { return forward_unless_hooked(std::move(forward.url)); },
+                        [&](Route::Forward& forward) {
+                          return on_request_head_answer(ex.stream.request_head(), std::move(forward.url));
+                        },
                         [&](Route::Connect& connect) {
                           ex.connect_target = connect.target;
                           return true;  // handed over once the parser reports the upgrade
@@ -143,41 +145,6 @@ bool Http1Layer::handle_request_head() {
                         },
                     },
                     decision);
-}
-
-// The request-head hook may let the request go, change it, answer it, or kill it.
-bool Http1Layer::forward_unless_hooked(http::AbsoluteUrl url) {
-  Exchange& ex = *exchange_;
-  HookAnswer answer = ex.stream.request_head();
-  switch (answer.kind) {
-    case HookAnswer::Kind::kContinue:
-      break;
-    case HookAnswer::Kind::kModified: {
-      const flow::Request& changed = ex.flow().request;
-      auto parsed = http::parse_absolute_url(changed.url);
-      if (!parsed) {
-        answer_error(500, "a hook changed the URL to one that does not parse: " + parsed.error().message);
-        return false;
-      }
-      if (std::string refusal = route_->refuse_changed_url(*parsed, changed.url); !refusal.empty()) {
-        answer_error(502, refusal);
-        return false;
-      }
-      url = std::move(*parsed);
-      ex.request.method = changed.method;
-      ex.request.headers = changed.headers;
-      ex.request.target = url.path_and_query;
-      break;
-    }
-    case HookAnswer::Kind::kAnswer:
-      ex.local = std::move(answer.response);
-      return true;  // answered once the request has been read
-    case HookAnswer::Kind::kKill:
-      kill(answer.reason);
-      return false;
-  }
-  start_forwarding(url);
-  return true;
 }
 
 void Http1Layer::kill(std::string_view reason) {
@@ -206,7 +173,12 @@ void Http1Layer::start_forwarding(const http::AbsoluteUrl& url) {
 void Http1Layer::forward_request_body(std::string_view piece) {
   Exchange& ex = *exchange_;
   ex.stream.request_body(piece);
-  if (!ex.local) send_body_piece(false, ex.request_framing, piece);
+  if (ex.local) return;
+  if (ex.request_held) {
+    hold_request_piece(piece);
+  } else {
+    send_body_piece(false, ex.request_framing, piece);
+  }
 }
 
 void Http1Layer::send_body_piece(bool to_client, OutFraming framing, std::string_view piece) {
@@ -226,22 +198,43 @@ void Http1Layer::send_body_piece(bool to_client, OutFraming framing, std::string
 
 void Http1Layer::finish_request(const http::Headers& trailers) {
   Exchange& ex = *exchange_;
+  ex.request_complete = true;
   if (ex.local) {
-    ex.request_complete = true;
     answer_locally(*ex.local);
     return;
   }
+  if (ex.request_held) {
+    ex.held_end = trailers;
+    // Paused at its head: the end waits for the answer. Held: the end hook has it whole.
+    if (!ex.paused_at) on_held_request_end(ex.stream.request_end());
+    return;
+  }
+  end_forwarded_request(trailers);
+}
+
+void Http1Layer::end_forwarded_request(const http::Headers& trailers) {
+  Exchange& ex = *exchange_;
   if (ex.request_framing == OutFraming::kChunked) {
     std::string last;
     http::append_last_chunk(last, trailers);
     send_upstream(std::move(last));
   }
-  ex.request_complete = true;
-  if (HookAnswer answer = ex.stream.request_end(); answer.kind == HookAnswer::Kind::kKill) {
+  HookAnswer answer = ex.stream.request_end();
+  if (answer.kind == HookAnswer::Kind::kKill) {
     kill(answer.reason);
     return;
   }
-  if (ctx_.upstream.connected && !ex.response_head_sent) {
+  if (answer.kind == HookAnswer::Kind::kPause) {
+    pause_at(HookPoint::kRequestEnd);
+    return;
+  }
+  start_response_timer();
+}
+
+void Http1Layer::start_response_timer() {
+  if (!exchange_ || paused() || !ctx_.upstream.connected) return;
+  const Exchange& ex = *exchange_;
+  if (ex.request_complete && !ex.request_held && !ex.local && !ex.response_head_sent) {
     ctx_.emit(StartTimer{TimerKind::kResponse, ctx_.config.response_timeout_ms});
   }
 }
@@ -300,7 +293,7 @@ void Http1Layer::upstream_connected(const UpstreamInfo& info) {
   }
   ctx_.upstream.connected = true;
   ctx_.flush_upstream_pending();
-  if (ex.request_complete) ctx_.emit(StartTimer{TimerKind::kResponse, ctx_.config.response_timeout_ms});
+  start_response_timer();
   pump_client();
 }
 
@@ -314,9 +307,7 @@ void Http1Layer::origin_tls_ready() {
   }
   ctx_.upstream.connected = true;
   ctx_.flush_upstream_pending();
-  if (exchange_ && exchange_->request_complete) {
-    ctx_.emit(StartTimer{TimerKind::kResponse, ctx_.config.response_timeout_ms});
-  }
+  start_response_timer();
   pump_client();
 }
 
@@ -339,6 +330,10 @@ void Http1Layer::upstream_data(std::string_view data) {
   if (state_ != State::kRequest || !exchange_ || !response_parser_) {
     // Bytes nobody asked for: the connection cannot be trusted for reuse.
     ctx_.release_upstream(false);
+    return;
+  }
+  if (paused()) {
+    upstream_buf_.append(data);  // in flight before reading stopped
     return;
   }
   handle_response_output({}, data);
@@ -377,58 +372,63 @@ void Http1Layer::handle_response_output(const http::ParseOutput& eof_output, std
         }
       } else {
         ctx_.emit(StopTimer{TimerKind::kResponse});
+        ex.flow().response = flow::Response{head.status, head.reason, head.version(), head.headers, {}};
         // A hook that answered or killed has ended the exchange (and `ex` with it).
-        if (!send_response_head(head)) return;
+        if (!on_response_head_answer(ex.stream.response_head(), std::move(head))) return;
       }
     }
-    for (std::string_view piece : out.body) {
-      ex.stream.response_body(piece);
-      send_body_piece(true, ex.response_framing, piece);
-    }
+    for (std::string_view piece : out.body) forward_response_body(piece);
+    const bool final_response = ex.response_head_sent || ex.response_held;
     switch (out.status) {
-      case http::ParseStatus::kComplete:
-        if (!ex.response_head_sent) {  // an interim response ended; the final one follows
+      case http::ParseStatus::kComplete: {
+        if (!final_response) {  // an interim response ended; the final one follows
           rest.remove_prefix(out.consumed);
           continue;
         }
         // Bytes after the response were never asked for: do not pool that connection.
-        finish_response(out.trailers, !at_eof && out.consumed < rest.size());
-        return;
-      case http::ParseStatus::kUpgrade:
-        if (ex.flow().response && ex.flow().response->status == 101) {
-          hand_over_to_relay(rest.substr(out.consumed));
+        const bool unsolicited = !at_eof && out.consumed < rest.size();
+        if (!ex.response_held) {
+          finish_response(out.trailers, unsolicited);
         } else {
+          ex.held_end = out.trailers;
+          ex.held_unsolicited = unsolicited;
+          if (!ex.paused_at) on_held_response_end(ex.stream.response_end());
+        }
+        return;
+      }
+      case http::ParseStatus::kUpgrade:
+        if (!ex.flow().response || ex.flow().response->status != 101) {
           upstream_gone("upstream switched protocols without 101");
+        } else if (ex.paused_at) {
+          ex.held_upgrade = true;  // the relay starts once the hook has answered
+          upstream_buf_.assign(rest.substr(out.consumed));
+        } else {
+          hand_over_to_relay(rest.substr(out.consumed));
         }
         return;
       default:
-        if (at_eof) upstream_gone("upstream closed the connection before the response was complete");
+        if (at_eof) {
+          upstream_gone("upstream closed the connection before the response was complete");
+        } else if (ex.paused_at) {
+          upstream_buf_.assign(rest.substr(out.consumed));  // parsed after the answer
+        }
         return;
     }
   }
 }
 
-bool Http1Layer::send_response_head(http::ResponseHead head) {
+void Http1Layer::forward_response_body(std::string_view piece) {
   Exchange& ex = *exchange_;
-  ex.flow().response = flow::Response{head.status, head.reason, head.version(), head.headers, {}};
-  HookAnswer answer = ex.stream.response_head();
-  switch (answer.kind) {
-    case HookAnswer::Kind::kContinue:
-      break;
-    case HookAnswer::Kind::kModified:
-      head.status = ex.flow().response->status;
-      head.reason = ex.flow().response->reason;
-      head.headers = ex.flow().response->headers;
-      break;
-    case HookAnswer::Kind::kAnswer:
-      // The origin's answer is replaced: its body is never read.
-      ctx_.release_upstream(false);
-      answer_locally(answer.response);
-      return false;
-    case HookAnswer::Kind::kKill:
-      kill(answer.reason);
-      return false;
+  ex.stream.response_body(piece);
+  if (ex.response_held) {
+    hold_response_piece(piece);
+  } else {
+    send_body_piece(true, ex.response_framing, piece);
   }
+}
+
+void Http1Layer::emit_response_head(http::ResponseHead head) {
+  Exchange& ex = *exchange_;
   const bool keep_alive = client_wants_keep_alive(ex.request) && !ctx_.draining;
   const bool client_http10 = ex.request.version_major == 1 && ex.request.version_minor == 0;
   switch (head.framing) {
@@ -451,7 +451,6 @@ bool Http1Layer::send_response_head(http::ResponseHead head) {
   ctx_.send_client(
       http::serialize(make_client_response(head, ex.response_framing, ex.close_client_after, client_http10)));
   ex.response_head_sent = true;
-  return true;
 }
 
 void Http1Layer::finish_response(const http::Headers& trailers, bool unsolicited_bytes) {
@@ -461,11 +460,21 @@ void Http1Layer::finish_response(const http::Headers& trailers, bool unsolicited
     http::append_last_chunk(last, trailers);
     ctx_.send_client(std::move(last));
   }
-  if (HookAnswer answer = ex.stream.response_end(); answer.kind == HookAnswer::Kind::kKill) {
+  HookAnswer answer = ex.stream.response_end();
+  if (answer.kind == HookAnswer::Kind::kKill) {
     kill(answer.reason);
     return;
   }
+  if (answer.kind == HookAnswer::Kind::kPause) {
+    ex.held_unsolicited = unsolicited_bytes;
+    pause_at(HookPoint::kResponseEnd);
+    return;
+  }
+  complete_exchange(unsolicited_bytes);
+}
 
+void Http1Layer::complete_exchange(bool unsolicited_bytes) {
+  Exchange& ex = *exchange_;
   const bool reusable = response_parser_->keep_alive() && ex.request_complete && !ctx_.upstream.eof &&
                         !unsolicited_bytes && ex.flow().response->status != 101;
   if (route_->keeps_upstream() && reusable) {
@@ -484,6 +493,8 @@ void Http1Layer::after_exchange() {
   const bool close = exchange_ && exchange_->close_client_after;
   exchange_.reset();
   response_parser_.reset();
+  upstream_buf_.clear();
+  upstream_end_.reset();
   ctx_.upstream.eof = false;
   if (close || ctx_.draining || (ctx_.client_eof && client_buf_.empty())) {
     ctx_.close_all();
@@ -525,6 +536,10 @@ void Http1Layer::upstream_gone(std::string_view reason) {
 void Http1Layer::upstream_eof() {
   UpstreamConnection& up = ctx_.upstream;
   up.eof = true;
+  if (paused()) {
+    upstream_end_ = std::string();  // handled after the answer, behind the bytes before it
+    return;
+  }
   if (state_ == State::kAwaitHead) {
     // The tunnel's idle origin connection closed: the next request reconnects.
     ctx_.release_upstream(false);
@@ -546,6 +561,10 @@ void Http1Layer::upstream_eof() {
 
 void Http1Layer::upstream_error(std::string_view message) {
   ctx_.upstream.eof = true;
+  if (paused()) {
+    upstream_end_ = message.empty() ? std::string("error") : std::string(message);
+    return;
+  }
   if (state_ == State::kRequest && exchange_) {
     upstream_gone("upstream connection error: " + std::string(message));
     return;
@@ -567,10 +586,14 @@ void Http1Layer::timer(TimerKind kind) {
       }
       return;
     case TimerKind::kResponse:
-      if (state_ == State::kRequest && exchange_ && !exchange_->response_head_sent) {
+      if (state_ == State::kRequest && exchange_ && !exchange_->response_head_sent && !paused()) {
         ctx_.release_upstream(false);
         answer_error(504, "no response from upstream within " + std::to_string(ctx_.config.response_timeout_ms) + " ms");
       }
+      return;
+    case TimerKind::kHook:
+      // Nobody answered the breakpoint: the exchange goes on unchanged.
+      if (paused()) hook_resumed(HookResumed{exchange_->stream.pause_id(), HookAnswer::proceed(), std::nullopt});
       return;
   }
 }

@@ -11,6 +11,9 @@
 //  * Bodies stream: each parsed piece is forwarded at once. The only buffers are
 //    client_buf_ (unparsed client bytes) and the upstream's pending bytes (while
 //    it connects); wants_client_reads() turns false when either passes kHighWater.
+//    A hook may hold a message whole or pause it (http1_layer_hooks.cpp): a held
+//    body is kept up to Config::body_limit, and while paused neither side is read
+//    (upstream_buf_ keeps what was already in flight).
 #include <memory>
 #include <optional>
 #include <string>
@@ -45,7 +48,9 @@ class Http1Layer : public Layer {
   void timer(TimerKind kind) override;
   void shutdown() override;
   void abort(std::string_view reason) override;
+  void hook_resumed(const HookResumed& resumed) override;
   bool wants_client_reads() const override;
+  bool wants_upstream_reads() const override { return !paused(); }
   bool idle() const override { return state_ == State::kAwaitHead; }
 
  private:
@@ -57,16 +62,39 @@ class Http1Layer : public Layer {
 
   void pump_client();
   bool handle_request_head();
-  bool forward_unless_hooked(http::AbsoluteUrl url);
   void start_forwarding(const http::AbsoluteUrl& url);
   void forward_request_body(std::string_view piece);
   void send_body_piece(bool to_client, OutFraming framing, std::string_view piece);
   void finish_request(const http::Headers& trailers);
+  // The forwarded request ended: its last chunk, then the request-end hook.
+  void end_forwarded_request(const http::Headers& trailers);
+  void start_response_timer();
   void handle_response_output(const http::ParseOutput& eof_output, std::string_view data);
-  // False when a hook ended the exchange instead (answered locally or killed).
-  bool send_response_head(http::ResponseHead head);
+  void forward_response_body(std::string_view piece);
+  // Sends the client the final response head, re-framed for it.
+  void emit_response_head(http::ResponseHead head);
   void finish_response(const http::Headers& trailers, bool unsolicited_bytes);
+  // The response is over and its hooks have answered: the connections' next step.
+  void complete_exchange(bool unsolicited_bytes);
   void after_exchange();
+
+  // Hook answers (http1_layer_hooks.cpp). Each returns false when the answer ended
+  // the exchange (answered locally, refused or killed).
+  bool on_request_head_answer(HookAnswer answer, http::AbsoluteUrl url);
+  // A kModified request head: the flow's method, URL and headers become the request.
+  bool adopt_changed_request(http::AbsoluteUrl& url);
+  void on_held_request_end(HookAnswer answer);
+  bool on_response_head_answer(HookAnswer answer, http::ResponseHead head);
+  void on_held_response_end(HookAnswer answer);
+  void hold_request_piece(std::string_view piece);
+  void hold_response_piece(std::string_view piece);
+  // Sends what was held and lets the rest of the message stream.
+  void release_held_request();
+  void release_held_response();
+  void pause_at(HookPoint point);
+  bool paused() const { return exchange_ && exchange_->paused_at.has_value(); }
+  // After a resume: the origin's bytes and end that arrived while paused.
+  void replay_upstream_backlog();
   bool try_retry();
   void upstream_gone(std::string_view reason);
   // A new upstream connection inside a tunnel finished its TLS handshake.
@@ -88,6 +116,9 @@ class Http1Layer : public Layer {
   std::unique_ptr<http::Parser> response_parser_;
   std::string client_buf_;
   std::optional<Exchange> exchange_;
+  std::string upstream_buf_;  // the origin's bytes that arrived while paused, unparsed
+  // The origin's connection ended while paused: nullopt none, "" EOF, else the error.
+  std::optional<std::string> upstream_end_;
 };
 
 }  // namespace flowscope::proxy

@@ -19,7 +19,26 @@ HttpStream::HttpStream(StreamContext& context, std::string id, std::uint64_t con
 
 HookAnswer HttpStream::ask(HookPoint point) {
   if (context_.hook == nullptr) return HookAnswer::proceed();
-  return context_.hook->on_hook(point, flow_);
+  HookAnswer answer = context_.hook->on_hook(point, flow_);
+  if (answer.kind != HookAnswer::Kind::kPause) return answer;
+  if (context_.pauses == nullptr || !answer.take_pause) return HookAnswer::proceed();
+  pause_id_ = ++context_.last_pause_id;
+  answer.take_pause(context_.pauses->pause_handle(pause_id_));
+  return answer;
+}
+
+void HttpStream::apply_edit(HookPoint point, const flow::Flow& edited, bool with_body) {
+  const bool request = point == HookPoint::kRequestHead || point == HookPoint::kRequestEnd;
+  if (request) {
+    flow::Body body = std::move(flow_.request.body);
+    flow_.request = edited.request;
+    if (!with_body) flow_.request.body = std::move(body);
+    return;
+  }
+  if (!edited.response || !flow_.response) return;
+  flow::Body body = std::move(flow_.response->body);
+  flow_.response = edited.response;
+  if (!with_body) flow_.response->body = std::move(body);
 }
 
 void HttpStream::live(flow::FlowStage stage) {

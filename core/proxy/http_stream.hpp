@@ -24,6 +24,8 @@ struct StreamContext {
   Hook* hook = nullptr;      // none: every hook point continues at once
   bool live_events = false;  // emit LiveFlow commands
   std::vector<Command>& out;
+  PauseChannel* pauses = nullptr;  // none: a hook's pause counts as continue
+  std::uint64_t last_pause_id = 0;
 };
 
 class HttpStream {
@@ -52,6 +54,14 @@ class HttpStream {
   // `first_new` on, and the close.
   void websocket_progress(std::size_t first_new);
 
+  // After a hook point answered kPause: the id its HookResumed carries (0: none).
+  std::uint64_t pause_id() const { return pause_id_; }
+  // The pause is over (resumed or timed out): later resumes with its id are stale.
+  void end_pause() { pause_id_ = 0; }
+  // A resumed kModified answer: `edited`'s message for `point` replaces the flow's
+  // (its body too when `with_body`, for a held message).
+  void apply_edit(HookPoint point, const flow::Flow& edited, bool with_body);
+
   // Records the flow (with `error` when it failed); later calls do nothing.
   void finish(std::string error = {});
   bool finished() const { return finished_; }
@@ -68,6 +78,7 @@ class HttpStream {
   std::int64_t connected_us_ = 0;
   std::int64_t request_done_us_ = 0;
   std::int64_t response_head_us_ = 0;
+  std::uint64_t pause_id_ = 0;
   bool finished_ = false;
 };
 

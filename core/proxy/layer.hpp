@@ -39,7 +39,12 @@ class Layer {
   virtual void shutdown() = 0;
   virtual void abort(std::string_view reason) = 0;
 
+  // A paused hook was answered; one whose exchange is gone (or another's) is ignored.
+  virtual void hook_resumed(const HookResumed&) {}
+
   virtual bool wants_client_reads() const { return true; }
+  // False while a hook has paused the exchange: the origin's bytes wait in its socket.
+  virtual bool wants_upstream_reads() const { return true; }
   // Between requests, with nothing in flight: the idle timer applies.
   virtual bool idle() const { return false; }
 };

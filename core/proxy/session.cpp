@@ -21,7 +21,7 @@ std::string ip_of(const std::string& address) {
 Session::Session(const Config& config, ConnectPolicy& policy, const Interception* interception, Clock clock,
                  std::uint64_t connection_id, std::string client_address, SessionOptions options)
     : clock_(std::move(clock)),
-      streams_{config, clock_, options.hook, options.live_events, commands_},
+      streams_{config, clock_, options.hook, options.live_events, commands_, options.pauses, 0},
       ctx_(config, policy, interception, clock_, commands_, streams_) {
   ctx_.connection_id = connection_id;
   ctx_.client_address = std::move(client_address);
@@ -78,6 +78,7 @@ void Session::handle(const Event& event) {
                  },
                  [&](const TimerFired& e) { layer_->timer(e.kind); },
                  [&](const ShutdownRequested&) { layer_->shutdown(); },
+                 [&](const HookResumed& e) { layer_->hook_resumed(e); },
                  [&](const Aborted& e) { layer_->abort(e.reason); },
              },
              event);

@@ -36,6 +36,7 @@ namespace flowscope::proxy {
 
 struct SessionOptions {
   Hook* hook = nullptr;      // asked at every hook point; none: every exchange goes on
+  PauseChannel* pauses = nullptr;  // hands out pause handles; none: a pause counts as continue
   bool live_events = false;  // emit LiveFlow commands (some sink asked for them)
   // A replay (replay_request.hpp): the flows it records carry this id as replay_of.
   std::string replay_of;
@@ -61,6 +62,7 @@ class Session {
 
   std::vector<Command> take_commands() { return std::move(commands_); }
   bool wants_client_reads() const { return !ctx_.closed && layer_->wants_client_reads(); }
+  bool wants_upstream_reads() const { return !ctx_.closed && layer_->wants_upstream_reads(); }
   bool closed() const { return ctx_.closed; }
 
  private:

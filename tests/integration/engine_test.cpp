@@ -123,6 +123,88 @@ TEST(Engine, HooksAreAskedAndReplayGoesThroughTheLivePath) {
   EXPECT_EQ(origin.requests().size(), 0u);
 }
 
+// A breakpoint on POST: holds the request whole, pauses at its end, and hands the
+// pause to the test thread, as the GUI's breakpoint list will.
+class PauseEveryPost : public proxy::Hook {
+ public:
+  proxy::HookAnswer on_hook(proxy::HookPoint point, flow::Flow& flow) override {
+    if (flow.request.method != "POST") return proxy::HookAnswer::proceed();
+    if (point == proxy::HookPoint::kRequestHead) return proxy::HookAnswer::hold();
+    if (point != proxy::HookPoint::kRequestEnd) return proxy::HookAnswer::proceed();
+    return proxy::HookAnswer::pause([this, seen = flow](std::shared_ptr<proxy::PausedExchange> handle) {
+      paused.set_value({seen, std::move(handle)});
+    });
+  }
+  std::promise<std::pair<flow::Flow, std::shared_ptr<proxy::PausedExchange>>> paused;
+};
+
+TEST(Engine, APausedExchangeWaitsForItsAnswerFromAnotherThreadAndBlocksNoOtherConnection) {
+  TempDir home;
+  OriginServer origin(OriginServer::echo());
+  auto sink = std::make_shared<testsupport::RecordingSink>();
+  auto breakpoint = std::make_shared<PauseEveryPost>();
+  engine::EngineOptions options = loopback_options(home);
+  options.intercept = false;
+  options.sinks.push_back(sink);
+  options.hooks.push_back(breakpoint);
+  engine::Engine engine(std::move(options));
+  ASSERT_TRUE(engine.start());
+
+  TestClient paused_client(engine.bound_port());
+  ASSERT_TRUE(paused_client.connected());
+  paused_client.send("POST " + origin.url("/pause-me") + " HTTP/1.1\r\nHost: " + origin.authority() +
+                     "\r\nContent-Length: 8\r\n\r\noriginal");
+  auto [seen, handle] = breakpoint->paused.get_future().get();
+  EXPECT_EQ(seen.request.body.data, "original") << "held: the breakpoint sees the whole request";
+  EXPECT_EQ(origin.requests().size(), 0u) << "nothing reached the origin while paused";
+
+  // Another connection goes through while the first waits.
+  EXPECT_EQ(get_via(engine.bound_port(), origin, "/meanwhile").substr(0, 3), "200");
+  ASSERT_EQ(origin.requests().size(), 1u);
+
+  flow::Flow edited = seen;
+  edited.request.body.data = "edited in the GUI";
+  std::thread answerer([handle = handle, edited] { handle->resume(proxy::HookAnswer::modified(), edited); });
+  answerer.join();
+  HttpResponse response = paused_client.read_response();
+  ASSERT_TRUE(response.complete) << response.error;
+  EXPECT_EQ(response.status(), 200);
+  auto requests = origin.requests();
+  ASSERT_EQ(requests.size(), 2u);
+  EXPECT_EQ(requests[1].body, "edited in the GUI");
+  auto flows = sink->wait_for_flows(2);
+  ASSERT_EQ(flows.size(), 2u);
+
+  engine.stop();
+}
+
+TEST(Engine, AnExchangeLeftPausedAtStopIsRecordedAsCutAndALateAnswerIsDropped) {
+  TempDir home;
+  OriginServer origin(OriginServer::echo());
+  auto sink = std::make_shared<testsupport::RecordingSink>();
+  auto breakpoint = std::make_shared<PauseEveryPost>();
+  engine::EngineOptions options = loopback_options(home);
+  options.intercept = false;
+  options.config.shutdown_grace_ms = 50;
+  options.sinks.push_back(sink);
+  options.hooks.push_back(breakpoint);
+  std::shared_ptr<proxy::PausedExchange> handle;
+  {
+    engine::Engine engine(std::move(options));
+    ASSERT_TRUE(engine.start());
+    TestClient client(engine.bound_port());
+    client.send("POST " + origin.url("/left") + " HTTP/1.1\r\nHost: " + origin.authority() +
+                "\r\nContent-Length: 1\r\n\r\nx");
+    handle = breakpoint->paused.get_future().get().second;
+    engine.stop();
+    auto flows = sink->wait_for_flows(1);
+    ASSERT_EQ(flows.size(), 1u);
+    EXPECT_EQ(flows[0].error, "flowscope shut down before the exchange finished");
+  }
+  handle->resume(proxy::HookAnswer::proceed());  // its worker is gone: nothing happens
+  EXPECT_EQ(origin.requests().size(), 0u);
+}
+
 TEST(Engine, APortInUseIsAClearStartError) {
   TempDir home;
   OriginServer taken(OriginServer::fixed(200, ""));  // listens on 127.0.0.1 without SO_REUSEPORT

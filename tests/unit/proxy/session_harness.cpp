@@ -11,6 +11,7 @@ const char* timer_name(TimerKind kind) {
     case TimerKind::kIdle: return "idle";
     case TimerKind::kHeader: return "header";
     case TimerKind::kResponse: return "response";
+    case TimerKind::kHook: return "hook";
   }
   return "?";
 }
