@@ -16,6 +16,7 @@
 #include "cli/har_conversion.hpp"
 #include "cli/proxy_options.hpp"
 #include "core/flow/console_sink.hpp"
+#include "core/flow/flow_tally.hpp"
 
 namespace flowscope::cli {
 
@@ -80,8 +81,11 @@ int record(RecordOptions& options) {
   std::string& store_path = options.proxy.engine.store.path;
   if (store_path.empty()) store_path = (work_dir / "flows.jsonl").string();  // the HAR is made from it
 
-  std::vector<std::shared_ptr<flow::FlowSink>> sinks;
-  if (!options.quiet) sinks.push_back(std::make_shared<flow::ConsoleSink>(stderr));  // progress
+  auto tally = std::make_shared<flow::FlowTally>();
+  std::vector<std::shared_ptr<flow::FlowSink>> sinks{tally};
+  if (!options.quiet) {
+    sinks.push_back(std::make_shared<flow::ConsoleSink>(stderr, false, flow::wants_colour(stderr)));  // progress
+  }
   auto engine = start_engine(options.proxy, std::move(sinks));
   if (!engine) return engine.error();
   const std::string proxy_url = "http://" + (*engine)->listen_address();
@@ -113,6 +117,7 @@ int record(RecordOptions& options) {
 
   int exit_code = status ? *status : 127;
   if (!status) std::fprintf(stderr, "flowscope: %s\n", status.error().message.c_str());
+  std::fprintf(stderr, "flowscope: the command made %s\n", tally->summary().c_str());
   if (!options.har.empty()) {
     auto report = export_har(store_path, options.har);
     if (!report) {

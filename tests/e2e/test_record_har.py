@@ -343,6 +343,9 @@ class RecordHarTest(e2e.E2ETestCase):
         self.assertIsNotNone(self.har, "api.har is not readable JSON: %s%s" % (self.har_error, self.ctx()))
         self.assertIn("recording through http://127.0.0.1:", self.rec.stderr, self.ctx())
         self.assertRegex(self.rec.stderr, r"recorded %d flows to .*api\.har" % len(self.entries()), self.ctx())
+        hosts = {urllib.parse.urlsplit(e["request"]["url"]).hostname for e in self.entries()}
+        self.assertRegex(self.rec.stderr, r"the command made %d flows to %d hosts?\b" % (len(self.entries()), len(hosts)),
+                         self.ctx())
         # progress: one line per flow on stderr
         for ex in self.each(("search", "json")):
             self.assertIn("%s %s" % (ex.method, ex.url), self.rec.stderr,

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <string>
 
 namespace flowscope::flow {
@@ -63,6 +64,56 @@ TEST(ConsoleSinkWebSocketLine, AnInflateFailureSaysSo) {
   m.length = 0;
   m.error = "inflate failed: invalid block type";
   EXPECT_EQ(websocket_message_line("c", m), "c ws ← text 0B (inflate failed: invalid block type)");
+}
+
+// What a sink wrote to its file, whole.
+std::string written(std::FILE* file) {
+  std::fflush(file);
+  std::rewind(file);
+  std::string out;
+  for (int c = std::fgetc(file); c != EOF; c = std::fgetc(file)) out.push_back(static_cast<char>(c));
+  return out;
+}
+
+Flow finished(int status) {
+  Flow flow;
+  flow.client_address = "c";
+  flow.request.method = "GET";
+  flow.request.url = "http://x/";
+  flow.response = Response{status, "R", "HTTP/1.1", {}, {}};
+  return flow;
+}
+
+TEST(ConsoleSinkColour, StatusClassesFailuresAndTunnelsEachHaveOne) {
+  EXPECT_STREQ(flow_colour(finished(200)), "\x1b[32m");
+  EXPECT_STREQ(flow_colour(finished(304)), "\x1b[36m");
+  EXPECT_STREQ(flow_colour(finished(404)), "\x1b[33m");
+  EXPECT_STREQ(flow_colour(finished(503)), "\x1b[35m");
+  Flow failed = finished(200);
+  failed.error = "upstream reset";
+  EXPECT_STREQ(flow_colour(failed), "\x1b[31m");
+  Flow tunnel;
+  tunnel.tunnel = Tunnel{"x", 443, 1, 2, 3, ""};
+  EXPECT_STREQ(flow_colour(tunnel), "\x1b[2m");
+  EXPECT_EQ(flow_colour(Flow{}), nullptr) << "no response yet, no error: plain";
+}
+
+TEST(ConsoleSinkColour, OnlyAColourSinkWritesEscapes) {
+  std::FILE* plain_file = std::tmpfile();
+  std::FILE* colour_file = std::tmpfile();
+  ConsoleSink plain(plain_file, true, false);
+  ConsoleSink coloured(colour_file, true, true);
+  FlowEvent started{FlowStage::kStarted, finished(200)};
+  for (ConsoleSink* sink : {&plain, &coloured}) {
+    sink->on_flow_event(started);
+    sink->on_flow(finished(404));
+  }
+  EXPECT_EQ(written(plain_file), "c GET http://x/ …\nc GET http://x/ 404 R 0B 0.0ms\n");
+  EXPECT_EQ(written(colour_file),
+            "\x1b[2mc GET http://x/ …\x1b[0m\n\x1b[33mc GET http://x/ 404 R 0B 0.0ms\x1b[0m\n");
+  EXPECT_FALSE(wants_colour(plain_file)) << "a file is no terminal";
+  std::fclose(plain_file);
+  std::fclose(colour_file);
 }
 
 }  // namespace
