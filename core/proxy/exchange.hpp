@@ -11,7 +11,6 @@
 #include "core/http/target.hpp"
 #include "core/proxy/hooks.hpp"
 #include "core/proxy/http_stream.hpp"
-#include "core/proxy/rewrite.hpp"
 
 namespace flowscope::proxy {
 
@@ -25,8 +24,6 @@ struct Exchange {
   http::RequestHead request;
   std::optional<http::AbsoluteUrl> url;
   std::optional<http::Authority> connect_target;
-  OutFraming request_framing = OutFraming::kAsReceived;
-  OutFraming response_framing = OutFraming::kAsReceived;
   bool request_complete = false;
   bool response_head_sent = false;
   bool upstream_reused = false;

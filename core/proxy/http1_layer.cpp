@@ -1,5 +1,6 @@
 #include "core/proxy/http1_layer.hpp"
 
+#include <algorithm>
 #include <utility>
 
 #include "core/http/serializer.hpp"
@@ -16,20 +17,13 @@ namespace {
 
 constexpr std::size_t kMaxReplayBytes = 64 * 1024;
 
-bool client_wants_keep_alive(const http::RequestHead& head) {
-  const bool close = head.headers.has_token("Connection", "close") || head.headers.has_token("Proxy-Connection", "close");
-  if (head.version_major == 1 && head.version_minor >= 1) return !close;
-  return !close && (head.headers.has_token("Connection", "keep-alive") ||
-                    head.headers.has_token("Proxy-Connection", "keep-alive"));
-}
-
 }  // namespace
 
 Http1Layer::Http1Layer(ConnectionContext& ctx, std::unique_ptr<Route> route, std::string early)
     : ctx_(ctx),
       route_(std::move(route)),
       early_(std::move(early)),
-      request_parser_(http::MessageKind::kRequest, ctx.config.max_head_bytes) {}
+      client_side_(ctx.config.max_head_bytes) {}
 
 void Http1Layer::start() {
   if (!early_.empty()) client_data(std::exchange(early_, {}));
@@ -80,47 +74,49 @@ void Http1Layer::pump_client() {
     if (!reading_head && !reading_body) return;
     if (reading_head) ctx_.start_header_timer();
 
-    http::ParseOutput out = request_parser_.feed(client_buf_);
-    if (out.status == http::ParseStatus::kError) {
-      // Checked before anything of this input is forwarded: a request whose head
-      // and bad framing arrive together never reaches the origin.
-      const auto& error = request_parser_.error();
-      ctx_.release_upstream(false);
-      answer_error(error.http_status, "malformed request: " + error.message);
+    http::CodecInput in = client_side_.feed(client_buf_);
+    std::optional<http::Headers> ended;
+    bool upgraded = false;
+    for (http::StreamEvent& event : in.events) {
+      if (auto* error = std::get_if<http::StreamError>(&event)) {
+        // An error comes alone, before anything of this input is forwarded: a request
+        // whose head and bad framing arrive together never reaches the origin.
+        ctx_.release_upstream(false);
+        answer_error(error->error.http_status, "malformed request: " + error->error.message);
+        return;
+      }
+      if (auto* head = std::get_if<http::RequestHeadEvent>(&event)) {
+        ctx_.stop_header_timer();
+        if (!handle_request_head(std::move(head->head))) return;
+      } else if (auto* data = std::get_if<http::DataEvent>(&event)) {
+        forward_request_body(data->bytes);
+      } else if (auto* end = std::get_if<http::EndEvent>(&event)) {
+        ended = std::move(end->trailers);
+      } else if (std::holds_alternative<http::UpgradeEvent>(event)) {
+        upgraded = true;
+      }
+    }
+    // Consumed first: finishing may answer at once and parse the next request.
+    client_buf_.erase(0, in.consumed);
+    if (ended) {
+      finish_request(*ended);
+      continue;
+    }
+    if (upgraded) {
+      // CONNECT (tunnel pending) or an Upgrade request (101 pending): either way the
+      // request itself is complete and later bytes belong to the new protocol.
+      if (exchange_ && exchange_->connect_target) {
+        hand_over_to_tunnel();
+      } else if (state_ == State::kRequest) {
+        finish_request({});
+      }
       return;
     }
-    if (out.head_ready) {
-      ctx_.stop_header_timer();
-      if (!handle_request_head()) return;
-    }
-    for (std::string_view piece : out.body) forward_request_body(piece);
-
-    switch (out.status) {
-      case http::ParseStatus::kComplete:
-        // Consumed first: finishing may answer at once and parse the next request.
-        client_buf_.erase(0, out.consumed);
-        finish_request(out.trailers);
-        continue;
-      case http::ParseStatus::kUpgrade:
-        // CONNECT (tunnel pending) or an Upgrade request (101 pending): either way
-        // the request itself is complete and later bytes belong to the new protocol.
-        client_buf_.erase(0, out.consumed);
-        if (exchange_ && exchange_->connect_target) {
-          hand_over_to_tunnel();
-        } else if (state_ == State::kRequest) {
-          finish_request(out.trailers);
-        }
-        return;
-      default:
-        break;
-    }
-    client_buf_.erase(0, out.consumed);
   }
   if (state_ == State::kAwaitHead && client_buf_.empty() && ctx_.client_eof) ctx_.close_all();
 }
 
-bool Http1Layer::handle_request_head() {
-  http::RequestHead head = request_parser_.take_request_head();
+bool Http1Layer::handle_request_head(http::RequestHead head) {
   ctx_.new_exchange(exchange_);
   Exchange& ex = *exchange_;
   ex.flow().request.method = head.method;
@@ -156,14 +152,10 @@ void Http1Layer::kill(std::string_view reason) {
 void Http1Layer::start_forwarding(const http::AbsoluteUrl& url) {
   Exchange& ex = *exchange_;
   ex.url = url;
-  ex.request_framing = request_out_framing(ex.request);
   const bool via_proxy = route_->via_upstream_proxy();
   const std::string credentials = via_proxy ? ctx_.config.upstream_proxy->credentials : std::string();
   ex.upstream_reused = ctx_.upstream.kept;
-  send_upstream(http::serialize(make_upstream_request(ex.request, url, via_proxy, credentials)));
-
-  response_parser_ = std::make_unique<http::Parser>(http::MessageKind::kResponse);
-  if (ex.request.method == "HEAD") response_parser_->expect_response_to_head();
+  send_upstream(origin_side_.request_head(http::make_upstream_request(ex.request, url, via_proxy, credentials)));
   if (!ctx_.upstream.open) {
     Route::Destination to = route_->destination(url);
     ctx_.open_upstream(std::move(to.host), to.port, to.pooled);
@@ -177,22 +169,25 @@ void Http1Layer::forward_request_body(std::string_view piece) {
   if (ex.request_held) {
     hold_request_piece(piece);
   } else {
-    send_body_piece(false, ex.request_framing, piece);
+    send_body_piece(false, piece);
   }
 }
 
-void Http1Layer::send_body_piece(bool to_client, OutFraming framing, std::string_view piece) {
-  std::string framed;
-  if (framing != OutFraming::kChunked) {
-    framed.assign(piece);
-  } else {
-    framed.reserve(piece.size() + 16);
-    http::append_chunk(framed, piece);
-  }
+void Http1Layer::send_body_piece(bool to_client, std::string_view piece) {
   if (to_client) {
-    ctx_.send_client(std::move(framed));
+    ctx_.send_client(client_side_.data(piece));
   } else {
-    send_upstream(std::move(framed));
+    send_upstream(origin_side_.data(piece));
+  }
+}
+
+void Http1Layer::send_body_end(bool to_client, const http::Headers& trailers) {
+  std::string end = to_client ? client_side_.end(trailers) : origin_side_.end(trailers);
+  if (end.empty()) return;  // framed by length or by close: nothing marks the end
+  if (to_client) {
+    ctx_.send_client(std::move(end));
+  } else {
+    send_upstream(std::move(end));
   }
 }
 
@@ -214,11 +209,7 @@ void Http1Layer::finish_request(const http::Headers& trailers) {
 
 void Http1Layer::end_forwarded_request(const http::Headers& trailers) {
   Exchange& ex = *exchange_;
-  if (ex.request_framing == OutFraming::kChunked) {
-    std::string last;
-    http::append_last_chunk(last, trailers);
-    send_upstream(std::move(last));
-  }
+  send_body_end(false, trailers);
   HookAnswer answer = ex.stream.request_end();
   if (answer.kind == HookAnswer::Kind::kKill) {
     kill(answer.reason);
@@ -248,7 +239,7 @@ void Http1Layer::client_tls_failed(bool tls_to_proxy, const std::string& error) 
 void Http1Layer::client_eof() {
   if (state_ == State::kHandedOver) return;
   if (state_ == State::kAwaitHead) {
-    if (client_buf_.empty() || request_parser_.head_started()) ctx_.close_all();
+    if (client_buf_.empty() || client_side_.head_started()) ctx_.close_all();
     return;
   }
   if (exchange_ && !exchange_->request_complete) {
@@ -327,7 +318,7 @@ void Http1Layer::upstream_data(std::string_view data) {
     if (ctx_.closed || !up.connected) return;
   }
   if (data.empty()) return;
-  if (state_ != State::kRequest || !exchange_ || !response_parser_) {
+  if (state_ != State::kRequest || !exchange_ || !origin_side_.expecting_response()) {
     // Bytes nobody asked for: the connection cannot be trusted for reuse.
     ctx_.release_upstream(false);
     return;
@@ -336,7 +327,7 @@ void Http1Layer::upstream_data(std::string_view data) {
     upstream_buf_.append(data);  // in flight before reading stopped
     return;
   }
-  handle_response_output({}, data);
+  handle_response_input(std::nullopt, data);
 }
 
 void Http1Layer::upstream_tls_failed(const std::string& error) {
@@ -350,70 +341,77 @@ void Http1Layer::upstream_tls_failed(const std::string& error) {
 
 // Feeds `data` to the response parser (or, with data empty and `eof_output` set,
 // handles what finish() returned) and forwards heads and body pieces in order.
-void Http1Layer::handle_response_output(const http::ParseOutput& eof_output, std::string_view data) {
-  const bool at_eof = data.empty();
+void Http1Layer::handle_response_input(std::optional<http::CodecInput> at_eof, std::string_view data) {
+  const bool eof = at_eof.has_value();
   std::string_view rest = data;
   bool first = true;
-  while (!ctx_.closed && state_ == State::kRequest && exchange_ && (at_eof ? first : !rest.empty())) {
+  while (!ctx_.closed && state_ == State::kRequest && exchange_ && (eof ? first : !rest.empty())) {
     first = false;
     Exchange& ex = *exchange_;
-    http::ParseOutput out = at_eof ? eof_output : response_parser_->feed(rest);
-    if (out.status == http::ParseStatus::kError) {
-      upstream_gone("invalid response from upstream: " + response_parser_->error().message);
-      return;
-    }
-    if (out.head_ready) {
-      http::ResponseHead head = response_parser_->take_response_head();
-      ex.response_bytes += 1;
-      if (head.status >= 100 && head.status < 200 && head.status != 101) {
-        // Interim responses (100 Continue, 103 Early Hints) go to HTTP/1.1 clients as-is.
-        if (ex.request.version_minor >= 1) {
-          ctx_.send_client(http::serialize(make_client_response(head, OutFraming::kAsReceived, false, false)));
-        }
-      } else {
-        ctx_.emit(StopTimer{TimerKind::kResponse});
-        ex.flow().response = flow::Response{head.status, head.reason, head.version(), head.headers, {}};
-        // A hook that answered or killed has ended the exchange (and `ex` with it).
-        if (!on_response_head_answer(ex.stream.response_head(), std::move(head))) return;
+    http::CodecInput in = eof ? std::move(*at_eof) : origin_side_.feed(rest);
+    std::optional<http::Headers> ended;
+    bool upgraded = false;
+    for (http::StreamEvent& event : in.events) {
+      if (auto* error = std::get_if<http::StreamError>(&event)) {
+        upstream_gone("invalid response from upstream: " + error->error.message);
+        return;
       }
-    }
-    for (std::string_view piece : out.body) forward_response_body(piece);
-    const bool final_response = ex.response_head_sent || ex.response_held;
-    switch (out.status) {
-      case http::ParseStatus::kComplete: {
-        if (!final_response) {  // an interim response ended; the final one follows
-          rest.remove_prefix(out.consumed);
+      if (auto* head = std::get_if<http::ResponseHeadEvent>(&event)) {
+        ex.response_bytes += 1;
+        if (head->interim) {
+          // Interim responses (100 Continue, 103 Early Hints) go to HTTP/1.1 clients as-is.
+          if (std::string interim = client_side_.interim(head->head); !interim.empty()) {
+            ctx_.send_client(std::move(interim));
+          }
           continue;
         }
-        // Bytes after the response were never asked for: do not pool that connection.
-        const bool unsolicited = !at_eof && out.consumed < rest.size();
-        if (!ex.response_held) {
-          finish_response(out.trailers, unsolicited);
-        } else {
-          ex.held_end = out.trailers;
-          ex.held_unsolicited = unsolicited;
-          if (!ex.paused_at) on_held_response_end(ex.stream.response_end());
-        }
-        return;
+        ctx_.emit(StopTimer{TimerKind::kResponse});
+        const http::ResponseHead& h = head->head;
+        ex.flow().response = flow::Response{h.status, h.reason, h.version(), h.headers, {}};
+        // A hook that answered or killed has ended the exchange (and `ex` with it).
+        if (!on_response_head_answer(ex.stream.response_head(), std::move(head->head))) return;
+      } else if (auto* piece = std::get_if<http::DataEvent>(&event)) {
+        forward_response_body(piece->bytes);
+      } else if (auto* end = std::get_if<http::EndEvent>(&event)) {
+        ended = std::move(end->trailers);
+      } else if (std::holds_alternative<http::UpgradeEvent>(event)) {
+        upgraded = true;
       }
-      case http::ParseStatus::kUpgrade:
-        if (!ex.flow().response || ex.flow().response->status != 101) {
-          upstream_gone("upstream switched protocols without 101");
-        } else if (ex.paused_at) {
-          ex.held_upgrade = true;  // the relay starts once the hook has answered
-          upstream_buf_.assign(rest.substr(out.consumed));
-        } else {
-          hand_over_to_relay(rest.substr(out.consumed));
-        }
-        return;
-      default:
-        if (at_eof) {
-          upstream_gone("upstream closed the connection before the response was complete");
-        } else if (ex.paused_at) {
-          upstream_buf_.assign(rest.substr(out.consumed));  // parsed after the answer
-        }
-        return;
     }
+    const bool final_response = ex.response_head_sent || ex.response_held;
+    if (ended) {
+      if (!final_response) {  // an interim response ended; the final one follows
+        rest.remove_prefix(in.consumed);
+        continue;
+      }
+      // Bytes after the response were never asked for: do not pool that connection.
+      const bool unsolicited = !eof && in.consumed < rest.size();
+      if (!ex.response_held) {
+        finish_response(*ended, unsolicited);
+      } else {
+        ex.held_end = std::move(ended);
+        ex.held_unsolicited = unsolicited;
+        if (!ex.paused_at) on_held_response_end(ex.stream.response_end());
+      }
+      return;
+    }
+    if (upgraded) {
+      if (!ex.flow().response || ex.flow().response->status != 101) {
+        upstream_gone("upstream switched protocols without 101");
+      } else if (ex.paused_at) {
+        ex.held_upgrade = true;  // the relay starts once the hook has answered
+        upstream_buf_.assign(rest.substr(in.consumed));
+      } else {
+        hand_over_to_relay(rest.substr(in.consumed));
+      }
+      return;
+    }
+    if (eof) {
+      upstream_gone("upstream closed the connection before the response was complete");
+    } else if (ex.paused_at) {
+      upstream_buf_.assign(rest.substr(in.consumed));  // parsed after the answer
+    }
+    return;
   }
 }
 
@@ -423,43 +421,22 @@ void Http1Layer::forward_response_body(std::string_view piece) {
   if (ex.response_held) {
     hold_response_piece(piece);
   } else {
-    send_body_piece(true, ex.response_framing, piece);
+    send_body_piece(true, piece);
   }
 }
 
 void Http1Layer::emit_response_head(http::ResponseHead head) {
   Exchange& ex = *exchange_;
-  const bool keep_alive = client_wants_keep_alive(ex.request) && !ctx_.draining;
-  const bool client_http10 = ex.request.version_major == 1 && ex.request.version_minor == 0;
-  switch (head.framing) {
-    case http::BodyFraming::kContentLength: ex.response_framing = OutFraming::kContentLength; break;
-    case http::BodyFraming::kChunked:
-      // RFC 9112 §6.1: no chunked coding towards an HTTP/1.0 client.
-      ex.response_framing = client_http10 ? OutFraming::kUntilClose : OutFraming::kChunked;
-      if (client_http10) ex.close_client_after = true;
-      break;
-    case http::BodyFraming::kUntilClose:
-      // Re-frame as chunked when the client can take it, so its connection survives.
-      ex.response_framing = (keep_alive && !client_http10) ? OutFraming::kChunked : OutFraming::kUntilClose;
-      if (ex.response_framing == OutFraming::kUntilClose) ex.close_client_after = true;
-      break;
-    default: ex.response_framing = OutFraming::kAsReceived; break;
-  }
-  // An answer that comes before the request body ended leaves that body unread:
+  // A response that comes before the request body ended leaves that body unread:
   // the connection cannot carry another request.
-  if (!keep_alive || !ex.request_complete) ex.close_client_after = true;
-  ctx_.send_client(
-      http::serialize(make_client_response(head, ex.response_framing, ex.close_client_after, client_http10)));
+  ctx_.send_client(client_side_.response_head(head, !ctx_.draining && ex.request_complete));
+  ex.close_client_after = ex.close_client_after || client_side_.close_after();
   ex.response_head_sent = true;
 }
 
 void Http1Layer::finish_response(const http::Headers& trailers, bool unsolicited_bytes) {
   Exchange& ex = *exchange_;
-  if (ex.response_framing == OutFraming::kChunked) {
-    std::string last;
-    http::append_last_chunk(last, trailers);
-    ctx_.send_client(std::move(last));
-  }
+  send_body_end(true, trailers);
   HookAnswer answer = ex.stream.response_end();
   if (answer.kind == HookAnswer::Kind::kKill) {
     kill(answer.reason);
@@ -475,7 +452,7 @@ void Http1Layer::finish_response(const http::Headers& trailers, bool unsolicited
 
 void Http1Layer::complete_exchange(bool unsolicited_bytes) {
   Exchange& ex = *exchange_;
-  const bool reusable = response_parser_->keep_alive() && ex.request_complete && !ctx_.upstream.eof &&
+  const bool reusable = origin_side_.keep_alive() && ex.request_complete && !ctx_.upstream.eof &&
                         !unsolicited_bytes && ex.flow().response->status != 101;
   if (route_->keeps_upstream() && reusable) {
     ctx_.upstream.kept = true;  // the tunnel's origin connection serves the next request
@@ -485,14 +462,14 @@ void Http1Layer::complete_exchange(bool unsolicited_bytes) {
   if (!ex.request_complete) ex.close_client_after = true;
   record_flow();
   // Any Upgrade the origin did not take (WebSocket refused, h2c stripped): HTTP goes on.
-  request_parser_.resume_after_declined_upgrade();
+  client_side_.resume_after_declined_upgrade();
   after_exchange();
 }
 
 void Http1Layer::after_exchange() {
   const bool close = exchange_ && exchange_->close_client_after;
   exchange_.reset();
-  response_parser_.reset();
+  origin_side_.done();
   upstream_buf_.clear();
   upstream_end_.reset();
   ctx_.upstream.eof = false;
@@ -512,8 +489,7 @@ bool Http1Layer::try_retry() {
     return false;
   }
   ex.retried = true;
-  response_parser_ = std::make_unique<http::Parser>(http::MessageKind::kResponse);
-  if (ex.request.method == "HEAD") response_parser_->expect_response_to_head();
+  origin_side_.restart_response();
   Route::Destination to = route_->destination(*ex.url);
   ctx_.open_upstream(std::move(to.host), to.port, false);
   ctx_.upstream.pending = std::exchange(ex.replay, {});
@@ -548,10 +524,12 @@ void Http1Layer::upstream_eof() {
   if (state_ != State::kRequest || !exchange_) return;
   if (!up.connected && up.open && up.pipe.has_tls()) {
     upstream_gone("the origin closed the connection during the TLS handshake");
-  } else if (response_parser_) {
-    http::ParseOutput out = response_parser_->finish();
-    if (out.status == http::ParseStatus::kComplete && exchange_->response_head_sent) {
-      handle_response_output(out, {});
+  } else if (origin_side_.expecting_response()) {
+    http::CodecInput in = origin_side_.finish();
+    const bool ends = std::any_of(in.events.begin(), in.events.end(),
+                                  [](const http::StreamEvent& e) { return std::holds_alternative<http::EndEvent>(e); });
+    if (ends && (exchange_->response_head_sent || exchange_->response_held)) {
+      handle_response_input(std::move(in), {});
     } else {
       upstream_gone(exchange_->response_bytes == 0 ? "upstream closed the connection without responding"
                                                    : "upstream closed the connection mid-response");
@@ -619,7 +597,7 @@ void Http1Layer::hand_over_to_tunnel() {
 
 void Http1Layer::hand_over_to_relay(std::string_view upstream_leftover) {
   state_ = State::kHandedOver;
-  response_parser_.reset();
+  origin_side_.done();
   Exchange& ex = *exchange_;
   if (is_websocket_upgrade(ex.request.headers, ex.flow().response->headers)) {
     ctx_.switch_to(std::make_unique<WebSocketLayer>(ctx_, std::move(ex), std::string(upstream_leftover),
@@ -645,14 +623,14 @@ void Http1Layer::answer_locally(const LocalResponse& answer) {
   ex.stream.response_body(answer.body);
   // A request whose body is still coming (an answer at response head) leaves bytes
   // that belong to no request: the connection cannot carry another.
-  ex.close_client_after = !client_wants_keep_alive(ex.request) || !ex.request_complete;
+  ex.close_client_after = !client_side_.client_wants_keep_alive() || !ex.request_complete;
   if (ex.close_client_after) head.headers.add("Connection", "close");
   std::string bytes = http::serialize(head);
   if (ex.request.method != "HEAD") bytes += answer.body;  // RFC 9110 §9.3.2: no body for HEAD
   ctx_.send_client(std::move(bytes));
   record_flow();
   // An Upgrade the hook answered instead is declined: HTTP goes on.
-  request_parser_.resume_after_declined_upgrade();
+  client_side_.resume_after_declined_upgrade();
   after_exchange();
 }
 

@@ -1,8 +1,9 @@
 #pragma once
-// proxy::Http1Layer: HTTP/1 on plaintext, one exchange at a time. It parses the
-// client's requests, asks its Route where each goes, forwards it (re-framed for
-// the next hop) and forwards the response back, driving one HttpStream per
-// exchange. The same code serves a client talking to the proxy (ProxyFront) and
+// proxy::Http1Layer: HTTP/1 on plaintext, one exchange at a time. Its two codecs
+// (http::Http1ServerCodec toward the client, http::Http1ClientCodec toward the
+// origin) turn bytes into version-neutral stream events and frame what is sent; the
+// layer asks its Route where each request goes, forwards it and forwards the
+// response back, driving one HttpStream per exchange. The same code serves a client talking to the proxy (ProxyFront) and
 // the requests inside an intercepted tunnel (TunnelRoute); it never sees TLS.
 //
 // Invariants:
@@ -19,7 +20,8 @@
 #include <string>
 #include <string_view>
 
-#include "core/http/parser.hpp"
+#include "core/http/http1_client_codec.hpp"
+#include "core/http/http1_server_codec.hpp"
 #include "core/proxy/connection_context.hpp"
 #include "core/proxy/exchange.hpp"
 #include "core/proxy/layer.hpp"
@@ -61,15 +63,18 @@ class Http1Layer : public Layer {
   };
 
   void pump_client();
-  bool handle_request_head();
+  bool handle_request_head(http::RequestHead head);
   void start_forwarding(const http::AbsoluteUrl& url);
   void forward_request_body(std::string_view piece);
-  void send_body_piece(bool to_client, OutFraming framing, std::string_view piece);
+  // A body piece, or a body's end, framed by the codec of that side.
+  void send_body_piece(bool to_client, std::string_view piece);
+  void send_body_end(bool to_client, const http::Headers& trailers);
   void finish_request(const http::Headers& trailers);
   // The forwarded request ended: its last chunk, then the request-end hook.
   void end_forwarded_request(const http::Headers& trailers);
   void start_response_timer();
-  void handle_response_output(const http::ParseOutput& eof_output, std::string_view data);
+  // Feeds `data` to the origin's codec, or (at_eof) handles what its finish() gave.
+  void handle_response_input(std::optional<http::CodecInput> at_eof, std::string_view data);
   void forward_response_body(std::string_view piece);
   // Sends the client the final response head, re-framed for it.
   void emit_response_head(http::ResponseHead head);
@@ -112,8 +117,8 @@ class Http1Layer : public Layer {
   std::unique_ptr<Route> route_;
   std::string early_;
   State state_ = State::kAwaitHead;
-  http::Parser request_parser_;
-  std::unique_ptr<http::Parser> response_parser_;
+  http::Http1ServerCodec client_side_;  // the codec toward the client: its requests, our responses
+  http::Http1ClientCodec origin_side_;  // the codec toward the origin: our requests, its responses
   std::string client_buf_;
   std::optional<Exchange> exchange_;
   std::string upstream_buf_;  // the origin's bytes that arrived while paused, unparsed

@@ -66,7 +66,7 @@ bool Http1Layer::on_request_head_answer(HookAnswer answer, http::AbsoluteUrl url
   ex.request_held = false;
   start_forwarding(url);
   // What arrived while the head was paused goes after it.
-  if (!ex.held_body.empty()) send_body_piece(false, ex.request_framing, std::exchange(ex.held_body, {}));
+  if (!ex.held_body.empty()) send_body_piece(false, std::exchange(ex.held_body, {}));
   // held_end is the response's from here on.
   std::optional<http::Headers> trailers = std::exchange(ex.held_end, std::nullopt);
   if (ex.request_complete) end_forwarded_request(trailers.value_or(http::Headers{}));
@@ -103,7 +103,7 @@ void Http1Layer::release_held_request() {
   ex.request_held = false;
   ex.hold_released = true;
   start_forwarding(*ex.held_url);
-  send_body_piece(false, ex.request_framing, std::exchange(ex.held_body, {}));
+  send_body_piece(false, std::exchange(ex.held_body, {}));
 }
 
 // The whole request has been read and nothing of it sent: the end hook decides.
@@ -142,14 +142,10 @@ void Http1Layer::on_held_request_end(HookAnswer answer) {
   }
   ex.request_held = false;
   start_forwarding(url);
-  if (!ex.held_body.empty()) send_body_piece(false, ex.request_framing, std::exchange(ex.held_body, {}));
+  if (!ex.held_body.empty()) send_body_piece(false, std::exchange(ex.held_body, {}));
   // held_end is the response's from here on.
   std::optional<http::Headers> trailers = std::exchange(ex.held_end, std::nullopt);
-  if (ex.request_framing == OutFraming::kChunked) {
-    std::string last;
-    http::append_last_chunk(last, trailers.value_or(http::Headers{}));
-    send_upstream(std::move(last));
-  }
+  send_body_end(false, trailers.value_or(http::Headers{}));
   start_response_timer();
 }
 
@@ -189,7 +185,7 @@ bool Http1Layer::on_response_head_answer(HookAnswer answer, http::ResponseHead h
   ex.response_held = false;
   emit_response_head(std::move(head));
   // What arrived while the head was paused goes after it.
-  if (!ex.held_body.empty()) send_body_piece(true, ex.response_framing, std::exchange(ex.held_body, {}));
+  if (!ex.held_body.empty()) send_body_piece(true, std::exchange(ex.held_body, {}));
   if (ex.held_upgrade) {
     hand_over_to_relay(std::exchange(upstream_buf_, {}));
     return false;
@@ -212,7 +208,7 @@ void Http1Layer::release_held_response() {
   ex.response_held = false;
   ex.hold_released = true;
   emit_response_head(*std::exchange(ex.held_response, std::nullopt));
-  send_body_piece(true, ex.response_framing, std::exchange(ex.held_body, {}));
+  send_body_piece(true, std::exchange(ex.held_body, {}));
 }
 
 // The whole response has been read and nothing of it sent: the end hook decides.
@@ -254,12 +250,8 @@ void Http1Layer::on_held_response_end(HookAnswer answer) {
   }
   ex.response_held = false;
   emit_response_head(std::move(head));
-  if (!ex.held_body.empty()) send_body_piece(true, ex.response_framing, std::exchange(ex.held_body, {}));
-  if (ex.response_framing == OutFraming::kChunked) {
-    std::string last;
-    http::append_last_chunk(last, ex.held_end.value_or(http::Headers{}));
-    ctx_.send_client(std::move(last));
-  }
+  if (!ex.held_body.empty()) send_body_piece(true, std::exchange(ex.held_body, {}));
+  send_body_end(true, ex.held_end.value_or(http::Headers{}));
   complete_exchange(ex.held_unsolicited);
 }
 
@@ -321,9 +313,9 @@ void Http1Layer::hook_resumed(const HookResumed& resumed) {
 
 void Http1Layer::replay_upstream_backlog() {
   if (!exchange_ || paused() || ctx_.closed || state_ != State::kRequest) return;
-  if (!upstream_buf_.empty() && response_parser_) {
+  if (!upstream_buf_.empty() && origin_side_.expecting_response()) {
     std::string backlog = std::exchange(upstream_buf_, {});
-    handle_response_output({}, backlog);
+    handle_response_input(std::nullopt, backlog);
   }
   if (!upstream_end_ || !exchange_ || paused() || ctx_.closed || state_ != State::kRequest) return;
   std::string end = *std::exchange(upstream_end_, std::nullopt);

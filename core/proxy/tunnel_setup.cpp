@@ -6,7 +6,7 @@
 #include "core/proxy/http1_layer.hpp"
 #include "core/proxy/origin_tls.hpp"
 #include "core/proxy/relay.hpp"
-#include "core/proxy/rewrite.hpp"
+#include "core/http/rewrite.hpp"
 #include "core/tls/client_hello.hpp"
 #include "core/tls/server_name.hpp"
 
@@ -61,7 +61,7 @@ void TunnelSetup::upstream_connected(const UpstreamInfo& info) {
     proxy_answer_ = std::make_unique<http::Parser>(http::MessageKind::kResponse);
     proxy_answer_->expect_response_to_connect();
     state_ = State::kProxyHandshake;
-    ctx_.send_upstream(make_connect_request(*ex.connect_target, ctx_.config.upstream_proxy->credentials));
+    ctx_.send_upstream(http::make_connect_request(*ex.connect_target, ctx_.config.upstream_proxy->credentials));
     return;
   }
   established();

@@ -1,20 +1,20 @@
-#include "core/proxy/rewrite.hpp"
+#include "core/http/rewrite.hpp"
 
 #include "core/base64.hpp"
 #include "core/http/hop_by_hop.hpp"
 #include "core/http/serializer.hpp"
 
-namespace flowscope::proxy {
+namespace flowscope::http {
 
 namespace {
 
 // The transfer-codings other than the final "chunked" (e.g. "gzip" of "gzip, chunked"):
 // they describe the body bytes, which we forward untouched, so they must survive.
-std::string codings_before_chunked(const http::Headers& headers) {
+std::string codings_before_chunked(const Headers& headers) {
   std::string out;
   for (auto value : headers.find_all("Transfer-Encoding")) {
-    for (auto coding : http::split_list(value)) {
-      if (http::iequals(coding, "chunked")) continue;
+    for (auto coding : split_list(value)) {
+      if (iequals(coding, "chunked")) continue;
       if (!out.empty()) out += ", ";
       out += coding;
     }
@@ -22,7 +22,7 @@ std::string codings_before_chunked(const http::Headers& headers) {
   return out;
 }
 
-void set_framing(http::Headers& headers, OutFraming framing, std::uint64_t length, const std::string& codings) {
+void set_framing(Headers& headers, OutFraming framing, std::uint64_t length, const std::string& codings) {
   if (framing == OutFraming::kAsReceived) return;
   headers.remove("Content-Length");
   headers.remove("Transfer-Encoding");
@@ -33,27 +33,41 @@ void set_framing(http::Headers& headers, OutFraming framing, std::uint64_t lengt
 
 }  // namespace
 
-OutFraming request_out_framing(const http::RequestHead& request) {
+OutFraming request_out_framing(const RequestHead& request) {
   switch (request.framing) {
-    case http::BodyFraming::kContentLength: return OutFraming::kContentLength;
-    case http::BodyFraming::kChunked: return OutFraming::kChunked;
+    case BodyFraming::kContentLength: return OutFraming::kContentLength;
+    case BodyFraming::kChunked: return OutFraming::kChunked;
     default: return OutFraming::kAsReceived;
   }
 }
 
-http::RequestHead make_upstream_request(const http::RequestHead& client_request, const http::AbsoluteUrl& url,
+std::string frame_body_piece(OutFraming framing, std::string_view piece) {
+  if (framing != OutFraming::kChunked) return std::string(piece);
+  std::string framed;
+  framed.reserve(piece.size() + 16);
+  append_chunk(framed, piece);
+  return framed;
+}
+
+std::string frame_body_end(OutFraming framing, const Headers& trailers) {
+  std::string last;
+  if (framing == OutFraming::kChunked) append_last_chunk(last, trailers);
+  return last;
+}
+
+RequestHead make_upstream_request(const RequestHead& client_request, const AbsoluteUrl& url,
                                         bool via_proxy, const std::string& proxy_credentials) {
-  http::RequestHead out;
+  RequestHead out;
   out.method = client_request.method;
   out.version_major = 1;
   out.version_minor = 1;
   out.headers = client_request.headers;
-  const bool websocket = http::is_websocket_upgrade(client_request.headers);
+  const bool websocket = is_websocket_upgrade(client_request.headers);
   OutFraming framing = request_out_framing(client_request);
   // Framing headers are rebuilt below, so strip_hop_by_hop may drop them.
-  http::strip_hop_by_hop(out.headers, websocket);
+  strip_hop_by_hop(out.headers, websocket);
   if (framing == OutFraming::kAsReceived) framing = OutFraming::kContentLength;
-  const bool has_body = client_request.framing != http::BodyFraming::kNone;
+  const bool has_body = client_request.framing != BodyFraming::kNone;
   if (has_body || client_request.headers.find("Content-Length") != nullptr) {
     set_framing(out.headers, framing, client_request.content_length, codings_before_chunked(client_request.headers));
   }
@@ -74,9 +88,9 @@ http::RequestHead make_upstream_request(const http::RequestHead& client_request,
   return out;
 }
 
-http::ResponseHead make_client_response(const http::ResponseHead& upstream_response, OutFraming framing,
+ResponseHead make_client_response(const ResponseHead& upstream_response, OutFraming framing,
                                         bool close_client, bool client_is_http10) {
-  http::ResponseHead out;
+  ResponseHead out;
   out.status = upstream_response.status;
   out.reason = upstream_response.reason;
   out.version_major = 1;
@@ -87,10 +101,10 @@ http::ResponseHead make_client_response(const http::ResponseHead& upstream_respo
     // Bodiless (HEAD, 204, 304, 1xx): Content-Length describes the would-be body; keep it.
     const std::string* length = out.headers.find("Content-Length");
     std::string kept = length ? *length : std::string();
-    http::strip_hop_by_hop(out.headers, switching);
+    strip_hop_by_hop(out.headers, switching);
     if (length) out.headers.add("Content-Length", kept);
   } else {
-    http::strip_hop_by_hop(out.headers, switching);
+    strip_hop_by_hop(out.headers, switching);
     set_framing(out.headers, framing, upstream_response.content_length,
                 codings_before_chunked(upstream_response.headers));
   }
@@ -102,14 +116,14 @@ http::ResponseHead make_client_response(const http::ResponseHead& upstream_respo
   return out;
 }
 
-std::string make_connect_request(const http::Authority& target, const std::string& proxy_credentials) {
-  http::RequestHead head;
+std::string make_connect_request(const Authority& target, const std::string& proxy_credentials) {
+  RequestHead head;
   head.method = "CONNECT";
   head.target = target.to_string();
   head.headers.add("Host", head.target);
   if (!proxy_credentials.empty())
     head.headers.add("Proxy-Authorization", "Basic " + base64_encode(proxy_credentials));
-  return http::serialize(head);
+  return serialize(head);
 }
 
-}  // namespace flowscope::proxy
+}  // namespace flowscope::http
