@@ -138,16 +138,22 @@ class PauseEveryPost : public proxy::Hook {
   std::promise<std::pair<flow::Flow, std::shared_ptr<proxy::PausedExchange>>> paused;
 };
 
+// Plain proxying (no CA), recording into `sink`, with `breakpoint` as the hook.
+engine::EngineOptions breakpoint_options(const TempDir& home, std::shared_ptr<testsupport::RecordingSink> sink,
+                                         std::shared_ptr<PauseEveryPost> breakpoint) {
+  engine::EngineOptions options = loopback_options(home);
+  options.intercept = false;
+  options.sinks.push_back(std::move(sink));
+  options.hooks.push_back(std::move(breakpoint));
+  return options;
+}
+
 TEST(Engine, APausedExchangeWaitsForItsAnswerFromAnotherThreadAndBlocksNoOtherConnection) {
   TempDir home;
   OriginServer origin(OriginServer::echo());
   auto sink = std::make_shared<testsupport::RecordingSink>();
   auto breakpoint = std::make_shared<PauseEveryPost>();
-  engine::EngineOptions options = loopback_options(home);
-  options.intercept = false;
-  options.sinks.push_back(sink);
-  options.hooks.push_back(breakpoint);
-  engine::Engine engine(std::move(options));
+  engine::Engine engine(breakpoint_options(home, sink, breakpoint));
   ASSERT_TRUE(engine.start());
 
   TestClient paused_client(engine.bound_port());
@@ -183,11 +189,8 @@ TEST(Engine, AnExchangeLeftPausedAtStopIsRecordedAsCutAndALateAnswerIsDropped) {
   OriginServer origin(OriginServer::echo());
   auto sink = std::make_shared<testsupport::RecordingSink>();
   auto breakpoint = std::make_shared<PauseEveryPost>();
-  engine::EngineOptions options = loopback_options(home);
-  options.intercept = false;
+  engine::EngineOptions options = breakpoint_options(home, sink, breakpoint);
   options.config.shutdown_grace_ms = 50;
-  options.sinks.push_back(sink);
-  options.hooks.push_back(breakpoint);
   std::shared_ptr<proxy::PausedExchange> handle;
   {
     engine::Engine engine(std::move(options));

@@ -4,6 +4,7 @@
 
 #include <functional>
 
+#include "scripted_hook.hpp"
 #include "session_harness.hpp"
 
 namespace flowscope::proxy::testing {
@@ -12,19 +13,6 @@ namespace {
 const std::string kGet = "GET http://origin.test/a HTTP/1.1\r\nHost: origin.test\r\n\r\n";
 const std::string kOk = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
 
-// Answers with `decide` and remembers which points it was asked at.
-class ScriptedHook : public Hook {
- public:
-  explicit ScriptedHook(std::function<HookAnswer(HookPoint, flow::Flow&)> decide) : decide_(std::move(decide)) {}
-  HookAnswer on_hook(HookPoint point, flow::Flow& flow) override {
-    points.push_back(point);
-    return decide_(point, flow);
-  }
-  std::vector<HookPoint> points;
-
- private:
-  std::function<HookAnswer(HookPoint, flow::Flow&)> decide_;
-};
 
 SessionHarness with_hook(Hook& hook, bool live = false) {
   return SessionHarness(Config{}, nullptr, nullptr, "127.0.0.1:50000", &hook, live);

@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 
+#include "scripted_hook.hpp"
 #include "session_harness.hpp"
 
 namespace flowscope::proxy::testing {
@@ -18,19 +19,6 @@ const std::string kChunkedPost =
     "3\r\nhel\r\n2\r\nlo\r\n0\r\n\r\n";
 const std::string kOk = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
 
-// Answers with `decide`; pause handles it was given are counted.
-class ScriptedHook : public Hook {
- public:
-  explicit ScriptedHook(std::function<HookAnswer(HookPoint, flow::Flow&)> decide) : decide_(std::move(decide)) {}
-  HookAnswer on_hook(HookPoint point, flow::Flow& flow) override {
-    points.push_back(point);
-    return decide_(point, flow);
-  }
-  std::vector<HookPoint> points;
-
- private:
-  std::function<HookAnswer(HookPoint, flow::Flow&)> decide_;
-};
 
 // The driver's side: hands out handles; the test answers by feeding HookResumed.
 class FakePauses : public PauseChannel {
