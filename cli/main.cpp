@@ -3,8 +3,11 @@
 
 #include "cli/ca_command.hpp"
 #include "cli/convert_commands.hpp"
+#include "cli/diff_command.hpp"
 #include "cli/record_command.hpp"
+#include "cli/replay_command.hpp"
 #include "cli/run_command.hpp"
+#include "cli/show_command.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"flowscope: an HTTP(S) debugging proxy"};
@@ -15,6 +18,14 @@ int main(int argc, char** argv) {
   flowscope::cli::add_record_command(app, exit_code);
   flowscope::cli::add_convert_commands(app, exit_code);
   flowscope::cli::add_ca_command(app, exit_code);
-  CLI11_PARSE(app, argc, argv);
+  flowscope::cli::add_show_command(app, exit_code);
+  flowscope::cli::add_diff_command(app, exit_code);
+  flowscope::cli::add_replay_command(app, exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help and --version exit 0; anything else CLI11 rejects is a usage error (2).
+    return app.exit(e) == 0 ? 0 : 2;
+  }
   return exit_code;
 }

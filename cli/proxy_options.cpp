@@ -50,15 +50,28 @@ int print_error(const std::string& message, int exit_code) {
 
 }  // namespace
 
+void add_upstream_options(CLI::App& app, ProxyOptions& o) {
+  proxy::Config& c = o.engine.config;
+  app.add_option("--threads", c.threads, "Worker loops (0: one per hardware thread)")->capture_default_str();
+  app.add_option("--body-limit", c.body_limit, "Bytes of each body kept in a flow (0: all)")->capture_default_str();
+  app.add_option("--resolve", o.resolve, "HOST:PORT:ADDRESS, connect to ADDRESS for HOST:PORT (repeatable)");
+  app.add_option("--upstream-proxy", o.upstream_proxy, "Chain through http://[user:pass@]host:port");
+  app.add_option("--home", o.engine.ca.home, "Where the CA lives (default $FLOWSCOPE_HOME or ~/.flowscope)");
+  app.add_flag("--insecure", c.insecure, "Do not verify origin certificates");
+  app.add_option("--upstream-ca", c.upstream_ca, "PEM file of extra CAs trusted for origins");
+  app.add_option("--client-cert", c.client_cert, "PEM (certificate and key) for origins that ask for one");
+  app.add_option("--connect-timeout-ms", c.connect_timeout_ms, "DNS + TCP connect timeout")->capture_default_str();
+  app.add_option("--response-timeout-ms", c.response_timeout_ms, "Time the origin has to answer")
+      ->capture_default_str();
+}
+
 void add_proxy_options(CLI::App& app, ProxyOptions& o) {
   proxy::Config& c = o.engine.config;
   app.add_option("--listen", o.listen, "Address to listen on, HOST:PORT (port 0 picks a free one)")
       ->capture_default_str();
-  app.add_option("--threads", c.threads, "Worker loops (0: one per hardware thread)")->capture_default_str();
   app.add_option("-w,--write", o.engine.store.path, "Append every flow to this JSON Lines store");
   app.add_option("--fsync", o.fsync, "When the store syncs to disk: every, interval (1 s) or never")
       ->capture_default_str();
-  app.add_option("--body-limit", c.body_limit, "Bytes of each body kept in a flow (0: all)")->capture_default_str();
   app.add_option("--ws-message-limit", c.ws_message_limit,
                  "WebSocket messages kept in a flow; the rest are counted (0: all)")
       ->capture_default_str();
@@ -68,9 +81,6 @@ void add_proxy_options(CLI::App& app, ProxyOptions& o) {
       ->capture_default_str();
   app.add_option("--connect-ports", o.connect_ports, "Comma-separated ports CONNECT may reach (default: all)");
   app.add_option("--proxy-auth", o.proxy_auth, "Require Basic proxy authentication USER:PASS");
-  app.add_option("--resolve", o.resolve, "HOST:PORT:ADDRESS, connect to ADDRESS for HOST:PORT (repeatable)");
-  app.add_option("--upstream-proxy", o.upstream_proxy, "Chain through http://[user:pass@]host:port");
-  app.add_option("--home", o.engine.ca.home, "Where the CA lives (default $FLOWSCOPE_HOME or ~/.flowscope)");
   app.add_option("--ca-key", o.engine.ca.key_type, "Key type of a new CA: ec (P-256) or rsa (2048)")->capture_default_str();
   app.add_flag("--no-intercept", o.no_intercept, "Tunnel all HTTPS blind; no CA is loaded");
   app.add_option("--ignore-hosts", c.ignore_hosts, "Regex of hosts to tunnel blind (repeatable)");
@@ -80,21 +90,16 @@ void add_proxy_options(CLI::App& app, ProxyOptions& o) {
   app.add_option("--passthrough-ttl-ms", c.passthrough_ttl_ms,
                  "How long a host a client refused our certificate for stays blind for that client")
       ->capture_default_str();
-  app.add_flag("--insecure", c.insecure, "Do not verify origin certificates");
-  app.add_option("--upstream-ca", c.upstream_ca, "PEM file of extra CAs trusted for origins");
-  app.add_option("--client-cert", c.client_cert, "PEM (certificate and key) for origins that ask for one");
-  app.add_option("--connect-timeout-ms", c.connect_timeout_ms, "DNS + TCP connect timeout")->capture_default_str();
   app.add_option("--header-timeout-ms", c.header_timeout_ms, "Time a client has to send a request head")
       ->capture_default_str();
   app.add_option("--idle-timeout-ms", c.idle_timeout_ms, "Close idle client connections after this")
-      ->capture_default_str();
-  app.add_option("--response-timeout-ms", c.response_timeout_ms, "Time the origin has to answer")
       ->capture_default_str();
   app.add_option("--shutdown-grace-ms", c.shutdown_grace_ms, "On shutdown, wait this long for exchanges")
       ->capture_default_str();
   app.add_option("--breakpoint-timeout-ms", c.breakpoint_timeout_ms,
                  "An exchange paused at a breakpoint and not answered this long continues unchanged")
       ->capture_default_str();
+  add_upstream_options(app, o);
 }
 
 std::expected<std::unique_ptr<engine::Engine>, int> start_engine(const ProxyOptions& options,

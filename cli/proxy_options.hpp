@@ -1,5 +1,5 @@
 #pragma once
-// The flags `flowscope run` and `flowscope record` share, and starting the engine
+// The flags `flowscope run` and `flowscope record` share (replay a part of them), and starting the engine
 // (core/engine) from them. The CLI only parses; the engine does the wiring.
 #include <CLI/CLI.hpp>
 #include <expected>
@@ -28,6 +28,10 @@ struct ProxyOptions {
 };
 
 void add_proxy_options(CLI::App& app, ProxyOptions& options);
+// The part of them that says how origins are reached and what a flow keeps: threads,
+// --body-limit, --resolve, --upstream-proxy, --home, origin TLS and timeouts. `replay`
+// takes only these.
+void add_upstream_options(CLI::App& app, ProxyOptions& options);
 
 // Starts the engine the flags describe, with `sinks` before the -w store. On failure
 // prints why ("flowscope: …") and gives the exit code: 2 for a bad -w or --fsync,

@@ -15,6 +15,7 @@
 #include "cli/child_process.hpp"
 #include "cli/har_conversion.hpp"
 #include "cli/proxy_options.hpp"
+#include "cli/terminal.hpp"
 #include "core/flow/console_sink.hpp"
 #include "core/flow/flow_tally.hpp"
 
@@ -84,7 +85,7 @@ int record(RecordOptions& options) {
   auto tally = std::make_shared<flow::FlowTally>();
   std::vector<std::shared_ptr<flow::FlowSink>> sinks{tally};
   if (!options.quiet) {
-    sinks.push_back(std::make_shared<flow::ConsoleSink>(stderr, false, flow::wants_colour(stderr)));  // progress
+    sinks.push_back(std::make_shared<flow::ConsoleSink>(stderr, false, wants_colour(stderr)));  // progress
   }
   auto engine = start_engine(options.proxy, std::move(sinks));
   if (!engine) return engine.error();

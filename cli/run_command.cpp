@@ -12,6 +12,7 @@
 
 #include "cli/har_conversion.hpp"
 #include "cli/proxy_options.hpp"
+#include "cli/terminal.hpp"
 #include "core/engine/stop_signals.hpp"
 #include "core/filter/filter.hpp"
 #include "core/flow/console_sink.hpp"
@@ -92,7 +93,7 @@ int run(RunOptions run_options) {
   auto tally = std::make_shared<flow::FlowTally>();
   std::vector<std::shared_ptr<flow::FlowSink>> sinks{tally};
   if (!run_options.quiet) {
-    sinks.push_back(std::make_shared<flow::ConsoleSink>(stdout, run_options.live, flow::wants_colour(stdout)));
+    sinks.push_back(std::make_shared<flow::ConsoleSink>(stdout, run_options.live, wants_colour(stdout)));
   }
   auto engine = start_engine(options, std::move(sinks));
   if (!engine) return engine.error();

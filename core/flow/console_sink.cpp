@@ -1,10 +1,9 @@
 #include "core/flow/console_sink.hpp"
 
-#include <unistd.h>
+#include "core/flow/terminal_colour.hpp"
 
 #include <algorithm>
 #include <cstdint>
-#include <cstdlib>
 #include <string>
 #include <string_view>
 
@@ -108,37 +107,19 @@ std::string summary_line(const Flow& flow) {
   return line;
 }
 
-const char* flow_colour(const Flow& flow) {
-  if (!flow.error.empty()) return "\x1b[31m";
-  if (flow.tunnel && !flow.websocket) return "\x1b[2m";
-  if (!flow.response) return nullptr;
-  switch (flow.response->status / 100) {
-    case 2: return "\x1b[32m";
-    case 3: return "\x1b[36m";
-    case 4: return "\x1b[33m";
-    case 5: return "\x1b[35m";
-  }
-  return nullptr;
-}
-
-bool wants_colour(std::FILE* out) {
-  const char* no_colour = std::getenv("NO_COLOR");
-  return isatty(fileno(out)) == 1 && (no_colour == nullptr || *no_colour == '\0');
-}
-
-void ConsoleSink::on_flow(const Flow& flow) { write_line(summary_line(flow), flow_colour(flow)); }
+void ConsoleSink::on_flow(const Flow& flow) { write_line(summary_line(flow), ansi::flow_colour(flow)); }
 
 void ConsoleSink::on_flow_event(const FlowEvent& event) {
   const Flow& flow = event.flow;
   if (event.stage == FlowStage::kStarted) {
-    write_line(flow.client_address + " " + flow.request.method + " " + flow.request.url + " …", "\x1b[2m");
+    write_line(flow.client_address + " " + flow.request.method + " " + flow.request.url + " …", ansi::kDim);
   } else if (event.stage == FlowStage::kWebSocketMessage && flow.websocket) {
     for (const WebSocketMessage& m : flow.websocket->messages) write_line(websocket_message_line(flow.client_address, m));
   }
 }
 
-void ConsoleSink::write_line(std::string line, const char* colour) {
-  if (colour_ && colour != nullptr) line = colour + line + "\x1b[0m";
+void ConsoleSink::write_line(std::string line, std::string_view colour) {
+  if (colour_ && !colour.empty()) line = ansi::paint(colour, line);
   line.push_back('\n');
   std::lock_guard lock(mutex_);
   std::fwrite(line.data(), 1, line.size(), out_);

@@ -2,10 +2,11 @@
 // Prints one line per finished flow, like mitmdump does. With `live`, also a line
 // when a request starts ("… GET http://x/ …"), so a slow exchange is visible while
 // it runs, and a line per WebSocket message as it passes, while the socket is open.
-// With `colour` (a terminal), finished lines are coloured by status class, failures
-// red and tunnels dim, and in-flight lines are dim.
+// With `colour` (a terminal), finished lines are coloured as ansi::flow_colour says,
+// and in-flight lines are dim.
 #include <cstdio>
 #include <string>
+#include <string_view>
 #include <mutex>
 
 #include "core/flow/sink.hpp"
@@ -22,8 +23,8 @@ class ConsoleSink : public FlowSink {
   void flush() override;
 
  private:
-  // `colour` is an ANSI SGR sequence, or nullptr; used only with colour_.
-  void write_line(std::string line, const char* colour = nullptr);
+  // `colour` is an ANSI sequence (terminal_colour.hpp), or empty; used only with colour_.
+  void write_line(std::string line, std::string_view colour = {});
 
   std::FILE* out_;
   bool live_;
@@ -34,13 +35,6 @@ class ConsoleSink : public FlowSink {
 // "127.0.0.1:5000 GET http://x/ 200 OK 512B 3.2ms"
 std::string summary_line(const Flow& flow);
 
-// The ANSI colour (an SGR sequence such as "\x1b[32m") of a finished flow's line:
-// failed red, tunnel dim, then by status class: 2xx green, 3xx cyan, 4xx yellow,
-// 5xx magenta; nullptr for anything else (1xx, no response).
-const char* flow_colour(const Flow& flow);
-
-// Whether to colour what goes to `out`: a terminal, and NO_COLOR (no-color.org) unset.
-bool wants_colour(std::FILE* out);
 
 // "127.0.0.1:5000 ws ← text 16B hello, flowscope": one WebSocket message on one short
 // line. → the client sent it, ← the server. Text (and a close reason) shows its first

@@ -291,6 +291,7 @@ Json flowscope_json(const flow::Flow& flow) {
     out["tls"] = std::move(t);
   }
   if (flow.websocket) out["websocket"] = har::flowscope_websocket_json(*flow.websocket);
+  if (!flow.replay_of.empty()) out["replayOf"] = flow.replay_of;
   return out;
 }
 

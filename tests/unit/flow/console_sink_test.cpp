@@ -84,20 +84,6 @@ Flow finished(int status) {
   return flow;
 }
 
-TEST(ConsoleSinkColour, StatusClassesFailuresAndTunnelsEachHaveOne) {
-  EXPECT_STREQ(flow_colour(finished(200)), "\x1b[32m");
-  EXPECT_STREQ(flow_colour(finished(304)), "\x1b[36m");
-  EXPECT_STREQ(flow_colour(finished(404)), "\x1b[33m");
-  EXPECT_STREQ(flow_colour(finished(503)), "\x1b[35m");
-  Flow failed = finished(200);
-  failed.error = "upstream reset";
-  EXPECT_STREQ(flow_colour(failed), "\x1b[31m");
-  Flow tunnel;
-  tunnel.tunnel = Tunnel{"x", 443, 1, 2, 3, ""};
-  EXPECT_STREQ(flow_colour(tunnel), "\x1b[2m");
-  EXPECT_EQ(flow_colour(Flow{}), nullptr) << "no response yet, no error: plain";
-}
-
 TEST(ConsoleSinkColour, OnlyAColourSinkWritesEscapes) {
   std::FILE* plain_file = std::tmpfile();
   std::FILE* colour_file = std::tmpfile();
@@ -111,7 +97,6 @@ TEST(ConsoleSinkColour, OnlyAColourSinkWritesEscapes) {
   EXPECT_EQ(written(plain_file), "c GET http://x/ …\nc GET http://x/ 404 R 0B 0.0ms\n");
   EXPECT_EQ(written(colour_file),
             "\x1b[2mc GET http://x/ …\x1b[0m\n\x1b[33mc GET http://x/ 404 R 0B 0.0ms\x1b[0m\n");
-  EXPECT_FALSE(wants_colour(plain_file)) << "a file is no terminal";
   std::fclose(plain_file);
   std::fclose(colour_file);
 }

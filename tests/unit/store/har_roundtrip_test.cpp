@@ -91,6 +91,12 @@ std::vector<flow::Flow> every_kind_of_flow() {
   upgraded_ws.websocket->messages[2].length = 2;
   upgraded_ws.websocket->messages[2].wire_length = 2;
   flows.push_back(upgraded_ws);
+
+  flow::Flow replayed = https_get();
+  replayed.id = "p";
+  replayed.client_address = "replay";
+  replayed.replay_of = "3-1";  // flowscope replay -o keeps the link in _flowscope.replayOf
+  flows.push_back(replayed);
   return flows;
 }
 
