@@ -91,6 +91,14 @@ std::vector<flow::Flow> every_kind_of_flow() {
   upgraded_ws.websocket->messages[2].length = 2;
   upgraded_ws.websocket->messages[2].wire_length = 2;
   flows.push_back(upgraded_ws);
+
+  flow::Flow redacted = form_post();  // what core/redact leaves: values replaced, and its notes
+  redacted.id = "x";
+  redacted.request.body.data = "user=ada&password=REDACTED";
+  redacted.redactions = {{flow::RedactionPlace::kRequestBody, "password", 7, {}},
+                         {flow::RedactionPlace::kQuery, "caf\xc3\xa9_token", 3, {}},
+                         {flow::RedactionPlace::kResponseBody, "", 512, "gzip"}};
+  flows.push_back(redacted);
   return flows;
 }
 
