@@ -1,7 +1,9 @@
-// flowscope: the command line. Each subcommand lives in its own file.
+// flowscope: the command line. Each subcommand lives in its own file; command_line.cpp
+// parses and maps the outcome to an exit code (docs/cli.md).
 #include <CLI/CLI.hpp>
 
 #include "cli/ca_command.hpp"
+#include "cli/command_line.hpp"
 #include "cli/convert_commands.hpp"
 #include "cli/record_command.hpp"
 #include "cli/run_command.hpp"
@@ -15,6 +17,5 @@ int main(int argc, char** argv) {
   flowscope::cli::add_record_command(app, exit_code);
   flowscope::cli::add_convert_commands(app, exit_code);
   flowscope::cli::add_ca_command(app, exit_code);
-  CLI11_PARSE(app, argc, argv);
-  return exit_code;
+  return flowscope::cli::run_command_line(app, argc, argv, exit_code);
 }
