@@ -128,6 +128,17 @@ TEST(RedactJson, ACutBodyIsRedactedUpToItsEnd) {
   EXPECT_FALSE(redact(R"({"token":"t",,"more":[1,2)", /*cut=*/true).text);
 }
 
+TEST(RedactJson, ABodyCutAtAnyByteKeepsNoByteOfASecret) {
+  // The secrets are the only 'z's, so no 'z' may survive, wherever the body limit cuts.
+  const std::string body = R"({"a" : [ {"token":"zzzz\"zz","b":-1.5e3}, true ],"password" : "zzz","n":null})";
+  for (std::size_t length = 0; length <= body.size(); ++length) {
+    const std::string prefix = body.substr(0, length);
+    auto r = redact(prefix, /*cut=*/length < body.size());
+    const std::string& kept = r.text ? *r.text : prefix;
+    EXPECT_EQ(kept.find('z'), std::string::npos) << "cut at " << length << ": " << kept;
+  }
+}
+
 TEST(RedactJson, ExtraPatternsAreRegexes) {
   auto secret = matcher({"^(ssn|dob)$"});
   auto r = redact(R"({"ssn":"123-45-6789","ssn_note":"x","DOB":"1970-01-01"})", false, secret);
