@@ -1,7 +1,9 @@
-// flowscope: the command line. Each subcommand lives in its own file.
+// flowscope: the command line. Each subcommand lives in its own file; command_line.cpp
+// parses and maps the outcome to an exit code (docs/cli.md).
 #include <CLI/CLI.hpp>
 
 #include "cli/ca_command.hpp"
+#include "cli/command_line.hpp"
 #include "cli/convert_commands.hpp"
 #include "cli/diff_command.hpp"
 #include "cli/record_command.hpp"
@@ -21,11 +23,5 @@ int main(int argc, char** argv) {
   flowscope::cli::add_show_command(app, exit_code);
   flowscope::cli::add_diff_command(app, exit_code);
   flowscope::cli::add_replay_command(app, exit_code);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    // --help and --version exit 0; anything else CLI11 rejects is a usage error (2).
-    return app.exit(e) == 0 ? 0 : 2;
-  }
-  return exit_code;
+  return flowscope::cli::run_command_line(app, argc, argv, exit_code);
 }

@@ -48,6 +48,27 @@ int print_error(const std::string& message, int exit_code) {
   return exit_code;
 }
 
+// Usage errors, all reported before anything listens or is written.
+Result<void> add_filter_and_redactor(const ProxyOptions& options, engine::EngineOptions& engine_options) {
+  if (options.filter) {
+    auto compiled = filter::Filter::compile(*options.filter);
+    if (!compiled) return fail("--filter: " + compiled.error().message);
+    engine_options.filter = std::move(*compiled);
+  }
+  const redact::RedactRules& rules = options.redact_rules;
+  if (!options.redact) {
+    if (!rules.headers.empty() || !rules.params.empty() || !rules.fields.empty()) {
+      return fail("--redact-header, --redact-param and --redact-field need redaction on: add --redact "
+                  "(record redacts unless given --no-redact)");
+    }
+    return {};
+  }
+  auto redactor = redact::Redactor::compile(rules);
+  if (!redactor) return std::unexpected(redactor.error());
+  engine_options.redactor = std::move(*redactor);
+  return {};
+}
+
 }  // namespace
 
 void add_upstream_options(CLI::App& app, ProxyOptions& o) {
@@ -100,11 +121,27 @@ void add_proxy_options(CLI::App& app, ProxyOptions& o) {
                  "An exchange paused at a breakpoint and not answered this long continues unchanged")
       ->capture_default_str();
   add_upstream_options(app, o);
+  app.add_option("--filter", o.filter,
+                 "Print and record only the flows this expression matches, e.g. '~d example.com & ~c 4xx' "
+                 "(docs/filters.md)");
+  app.add_flag("--redact,!--no-redact", o.redact,
+               "Replace secrets by REDACTED in what is printed and recorded: Authorization, Cookie, "
+               "Set-Cookie, X-Api-Key; token, key, secret, password and sig parameters and JSON/form fields "
+               "(" + app.get_name() + (o.redact ? ": on by default" : ": off by default") + "; docs/cli.md)");
+  app.add_option("--redact-header", o.redact_rules.headers,
+                 "Also redact headers whose name matches this regex, case-insensitively (repeatable)");
+  app.add_option("--redact-param", o.redact_rules.params,
+                 "Also redact URL query parameters whose name matches this regex (repeatable)");
+  app.add_option("--redact-field", o.redact_rules.fields,
+                 "Also redact JSON and form body fields whose name matches this regex (repeatable)");
 }
 
 std::expected<std::unique_ptr<engine::Engine>, int> start_engine(const ProxyOptions& options,
                                                                  std::vector<std::shared_ptr<flow::FlowSink>> sinks) {
   engine::EngineOptions engine_options = options.engine;
+  if (auto added = add_filter_and_redactor(options, engine_options); !added) {
+    return std::unexpected(print_error(added.error().message, 2));
+  }
   if (!engine_options.store.path.empty()) {  // --fsync is checked only with a store, as it is used only then
     auto fsync = parse_fsync(options.fsync);
     if (!fsync) return std::unexpected(print_error(fsync.error().message, 2));

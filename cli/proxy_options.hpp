@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 #include <expected>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,13 @@ struct ProxyOptions {
   std::string upstream_proxy;
   std::string fsync = "interval";
   bool no_intercept = false;
+  // --filter EXPR: only matching flows are printed and recorded (docs/filters.md).
+  std::optional<std::string> filter;
+  // --redact / --no-redact; its value before parsing is the subcommand's default (record
+  // redacts, run does not). The patterns of --redact-header/-param/-field add to the
+  // built-in lists of core/redact/redactor.hpp.
+  bool redact = false;
+  redact::RedactRules redact_rules;
   // The flags that map one to one land here (engine.config, engine.ca,
   // engine.store.path), and it goes to the engine whole: a new proxy::Config
   // setting needs only its add_option line.
@@ -34,8 +42,8 @@ void add_proxy_options(CLI::App& app, ProxyOptions& options);
 void add_upstream_options(CLI::App& app, ProxyOptions& options);
 
 // Starts the engine the flags describe, with `sinks` before the -w store. On failure
-// prints why ("flowscope: …") and gives the exit code: 2 for a bad -w or --fsync,
-// 1 for anything else (a bad flag value, the CA, the listen address).
+// prints why ("flowscope: …") and gives the exit code: 2 for a bad -w, --fsync, --filter
+// or redaction pattern, 1 for anything else (a bad flag value, the CA, the listen address).
 std::expected<std::unique_ptr<engine::Engine>, int> start_engine(const ProxyOptions& options,
                                                                  std::vector<std::shared_ptr<flow::FlowSink>> sinks);
 

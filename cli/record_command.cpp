@@ -88,7 +88,10 @@ int record(RecordOptions& options) {
     sinks.push_back(std::make_shared<flow::ConsoleSink>(stderr, false, wants_colour(stderr)));  // progress
   }
   auto engine = start_engine(options.proxy, std::move(sinks));
-  if (!engine) return engine.error();
+  if (!engine) {
+    fs::remove_all(work_dir, ec);
+    return engine.error();
+  }
   const std::string proxy_url = "http://" + (*engine)->listen_address();
   std::fprintf(stderr, "flowscope: recording through %s\n", proxy_url.c_str());
 
@@ -137,6 +140,7 @@ int record(RecordOptions& options) {
 void add_record_command(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<RecordOptions>();
   options->proxy.listen = "127.0.0.1:0";
+  options->proxy.redact = true;  // recordings get committed: secrets stay out unless --no-redact
   CLI::App* record_app =
       app.add_subcommand("record", "Run a command behind the proxy and record its HTTP(S) calls: record -o api.har -- CMD");
   add_proxy_options(*record_app, options->proxy);

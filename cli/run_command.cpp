@@ -6,7 +6,6 @@
 #include <cstring>
 #include <filesystem>
 #include <memory>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,7 +13,6 @@
 #include "cli/proxy_options.hpp"
 #include "cli/terminal.hpp"
 #include "core/engine/stop_signals.hpp"
-#include "core/filter/filter.hpp"
 #include "core/flow/console_sink.hpp"
 #include "core/flow/flow_tally.hpp"
 
@@ -28,7 +26,6 @@ struct RunOptions {
   ProxyOptions proxy;
   bool quiet = false;
   bool live = false;
-  std::optional<std::string> filter;
   std::string har;  // written when the proxy stops
 };
 
@@ -65,17 +62,6 @@ Result<fs::path> temporary_store_dir() {
 
 int run(RunOptions run_options) {
   ProxyOptions& options = run_options.proxy;
-  const std::optional<std::string>& filter_expression = run_options.filter;
-  // A bad --filter (an empty one included) is a usage error, reported before anything
-  // listens or is written.
-  if (filter_expression) {
-    auto compiled = filter::Filter::compile(*filter_expression);
-    if (!compiled) {
-      std::fprintf(stderr, "flowscope: --filter: %s\n", compiled.error().message.c_str());
-      return 2;
-    }
-    options.engine.filter = std::move(*compiled);  // only matching flows are printed and stored
-  }
 
   std::optional<fs::path> temporary_dir;
   std::string& store_path = options.engine.store.path;
@@ -96,7 +82,11 @@ int run(RunOptions run_options) {
     sinks.push_back(std::make_shared<flow::ConsoleSink>(stdout, run_options.live, wants_colour(stdout)));
   }
   auto engine = start_engine(options, std::move(sinks));
-  if (!engine) return engine.error();
+  std::error_code ec;
+  if (!engine) {
+    if (temporary_dir) fs::remove_all(*temporary_dir, ec);
+    return engine.error();
+  }
   std::printf("flowscope: listening on %s\n", (*engine)->listen_address().c_str());
   std::fflush(stdout);
   print_banner(**engine);
@@ -118,7 +108,6 @@ int run(RunOptions run_options) {
       exit_code = 1;
     }
   }
-  std::error_code ec;
   if (temporary_dir) fs::remove_all(*temporary_dir, ec);
   return exit_code;
 }
@@ -132,9 +121,6 @@ void add_run_command(CLI::App& app, int& exit_code) {
   run_app->add_flag("-q,--quiet", options->quiet, "Do not print flows");
   run_app->add_flag("--live", options->live,
                     "Also print a line when each request starts, before it finishes, and one per WebSocket message");
-  run_app->add_option("--filter", options->filter,
-                      "Print and store only the flows this expression matches, e.g. '~d example.com & ~c 4xx' "
-                      "(docs/filters.md)");
   run_app->add_option("--har", options->har, "HAR file to write when the proxy stops (with or without -w)");
   run_app->callback([options, &exit_code] { exit_code = run(*options); });
 }

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "core/filter/filtering_sink.hpp"
+#include "core/redact/redacting_sink.hpp"
 
 namespace flowscope::engine {
 
@@ -53,6 +54,7 @@ std::expected<void, StartError> Engine::start() {
     sinks->add(std::move(*store));
   }
   std::shared_ptr<flow::FlowSink> sink = sinks;
+  if (options_.redactor) sink = std::make_shared<redact::RedactingSink>(*options_.redactor, std::move(sink));
   if (options_.filter) sink = std::make_shared<filter::FilteringSink>(*options_.filter, std::move(sink));
 
   std::shared_ptr<tls::CertificateSource> certificates;

@@ -11,6 +11,7 @@
 #include "core/flow/sink.hpp"
 #include "core/proxy/config.hpp"
 #include "core/proxy/hooks.hpp"
+#include "core/redact/redactor.hpp"
 #include "core/store/store_writer.hpp"
 
 namespace flowscope::engine {
@@ -37,7 +38,11 @@ struct EngineOptions {
   // own cert.flowscope page, on the worker threads.
   std::vector<std::shared_ptr<proxy::Hook>> hooks;
   // When set, only the flows it matches reach the sinks and the store (run --filter).
+  // It sees flows before redaction.
   std::optional<filter::Filter> filter;
+  // When set, every flow and live event has its secrets replaced (core/redact) before
+  // any sink or the store sees it (record's default, run --redact).
+  std::optional<redact::Redactor> redactor;
 };
 
 }  // namespace flowscope::engine

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/flow/redaction.hpp"
 #include "core/http/message.hpp"
 
 namespace flowscope::flow {
@@ -118,6 +119,7 @@ struct Flow {
   std::optional<WebSocket> websocket;  // after a 101 to `Upgrade: websocket`
   std::string error;  // empty when the exchange succeeded
   std::string replay_of;  // the id of the flow this one replays; empty when not a replay
+  std::vector<Redaction> redactions;  // what core/redact replaced by REDACTED; empty when nothing
 };
 
 }  // namespace flowscope::flow

@@ -139,6 +139,10 @@ class LineWriter {
       key("replay_of");
       string(flow.replay_of);
     }
+    if (!flow.redactions.empty()) {
+      key("redactions");
+      redactions(flow.redactions);
+    }
     out_ += '}';
   }
 
@@ -354,6 +358,27 @@ class LineWriter {
       string(m.error);
     }
     out_ += '}';
+  }
+
+  void redactions(const std::vector<Redaction>& notes) {
+    out_ += '[';
+    for (std::size_t i = 0; i < notes.size(); ++i) {
+      const Redaction& r = notes[i];
+      if (i > 0) out_ += ',';
+      out_ += "{\"where\":\"";
+      out_ += redaction_place_name(r.where);
+      out_ += '"';
+      key("name");
+      string(r.name);
+      key("original_length");
+      integer(r.original_length);
+      if (!r.content_encoding.empty()) {
+        key("content_encoding");
+        string(r.content_encoding);
+      }
+      out_ += '}';
+    }
+    out_ += ']';
   }
 
   void ws_close(const WebSocketClose& close) {

@@ -249,6 +249,30 @@ Result<void> read_websocket(const json& object, WebSocket& out) {
   return {};
 }
 
+Result<void> read_redactions(const json& record, std::vector<Redaction>& out) {
+  auto notes = record.find("redactions");
+  if (notes == record.end()) return {};
+  if (!notes->is_array()) return fail("flow.redactions: expected an array");
+  out.resize(notes->size());
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    const json& note = (*notes)[i];
+    const std::string where = "flow.redactions[" + std::to_string(i) + "]";
+    if (!note.is_object()) return fail(where + ": expected an object");
+    auto place = note.find("where");
+    if (place == note.end() || !place->is_string()) return fail(where + ".where: expected a string");
+    auto parsed = parse_redaction_place(place->get_ref<const std::string&>());
+    if (!parsed) {
+      return fail(where + ".where: \"" + place->get<std::string>() +
+                  "\" is not request_header, response_header, query, request_body or response_body");
+    }
+    out[i].where = *parsed;
+    FLOWSCOPE_TRY(read_string_field(note, "name", out[i].name, where));
+    FLOWSCOPE_TRY(read_int_field(note, "original_length", out[i].original_length, where));
+    FLOWSCOPE_TRY(read_string_field(note, "content_encoding", out[i].content_encoding, where));
+  }
+  return {};
+}
+
 Result<Flow> read_flow(const json& record, const ReadOptions& options) {
   if (!record.is_object()) return fail("not a flow record: expected a JSON object");
   auto format = record.find("format");
@@ -347,6 +371,7 @@ Result<Flow> read_flow(const json& record, const ReadOptions& options) {
 
   FLOWSCOPE_TRY(read_string_field(record, "error", flow.error, root));
   FLOWSCOPE_TRY(read_string_field(record, "replay_of", flow.replay_of, root));
+  FLOWSCOPE_TRY(read_redactions(record, flow.redactions));
   return flow;
 }
 

@@ -9,6 +9,7 @@
 #include "core/base64.hpp"
 #include "core/store/har_json.hpp"
 #include "core/store/har_query.hpp"
+#include "core/store/har_redactions.hpp"
 #include "core/store/har_time.hpp"
 #include "core/store/har_timings.hpp"
 #include "core/store/har_websocket.hpp"
@@ -56,6 +57,7 @@ Result<std::string> text_bytes(std::string text, std::optional<std::string> enco
 Result<flow::Body> request_body(const json& request, std::size_t index) {
   flow::Body body;
   bool flagged = false;
+  bool whole = false;
   if (const json* post = object_at(request, "postData")) {
     if (auto text = string_at(*post, "text")) {
       auto encoding = string_at(*post, "_encoding");
@@ -76,9 +78,12 @@ Result<flow::Body> request_body(const json& request, std::size_t index) {
       body.data = har::encode_form_urlencoded(pairs);
     }
     flagged = flag_at(*post, "_truncated");
+    // Ours says false outright for a whole body that redaction shortened.
+    const json* flag = member(*post, "_truncated");
+    whole = flag && flag->is_boolean() && !flag->get<bool>();
   }
   body.size = std::max<std::uint64_t>(size_at(request, "bodySize").value_or(0), body.data.size());
-  body.truncated = flagged || body.size > body.data.size();
+  body.truncated = flagged || (!whole && body.size > body.data.size());
   return body;
 }
 
@@ -387,6 +392,9 @@ Result<flow::Flow> flow_from_har_entry(const json& entry, std::size_t index) {
                                       field(index, ""));
   if (!websocket) return std::unexpected(websocket.error());
   flow.websocket = std::move(*websocket);
+  auto redactions = redactions_from_har(ours, field(index, ""));
+  if (!redactions) return std::unexpected(redactions.error());
+  flow.redactions = std::move(*redactions);
 
   // Chrome puts `_error` in the response (null when there was none); we put it on the entry.
   if (auto error = string_at(entry, "_error")) {

@@ -10,6 +10,7 @@
 #include "core/flow/utf8.hpp"
 #include "core/store/har_cookies.hpp"
 #include "core/store/har_query.hpp"
+#include "core/store/har_redactions.hpp"
 #include "core/store/har_time.hpp"
 #include "core/store/har_timings.hpp"
 #include "core/store/har_websocket.hpp"
@@ -119,7 +120,10 @@ Json post_data_json(const flow::Body& body, const http::Headers& headers) {
       http::iequals(media_type(*content_type), "application/x-www-form-urlencoded")) {
     out["params"] = pairs_json(har::parse_form_urlencoded(body.data));
   }
+  // A body that redaction made shorter than the wire's is whole all the same: said
+  // outright, since a reader takes a bodySize beyond the text for a cut.
   if (body.truncated) out["_truncated"] = true;
+  else if (body.data.size() < body.size && !body.data.empty()) out["_truncated"] = false;
   return out;
 }
 
@@ -292,6 +296,7 @@ Json flowscope_json(const flow::Flow& flow) {
   }
   if (flow.websocket) out["websocket"] = har::flowscope_websocket_json(*flow.websocket);
   if (!flow.replay_of.empty()) out["replayOf"] = flow.replay_of;
+  if (!flow.redactions.empty()) out["redactions"] = har::redactions_json(flow.redactions);
   return out;
 }
 

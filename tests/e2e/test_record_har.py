@@ -273,8 +273,10 @@ class RecordHarTest(e2e.E2ETestCase):
         cls.har_path = os.path.join(cls.tmp, "api.har")
         cls.store_path = os.path.join(cls.tmp, "flows.jsonl")
         cls.before = datetime.datetime.now(datetime.timezone.utc)
-        cls.rec = e2e.run_flowscope("record", "-o", cls.har_path, "-w", cls.store_path, "--home", cls.home,
-                                    "--upstream-ca", cls.pki.ca_cert, "--", "sh", "-c", script,
+        # --no-redact: these tests hold the HAR to exactly what was sent, cookies included
+        # (test_redact.py covers record's default redaction).
+        cls.rec = e2e.run_flowscope("record", "--no-redact", "-o", cls.har_path, "-w", cls.store_path,
+                                    "--home", cls.home, "--upstream-ca", cls.pki.ca_cert, "--", "sh", "-c", script,
                                     timeout=RECORD_GUARD)
         cls.after = datetime.datetime.now(datetime.timezone.utc)
         cls.har = None

@@ -115,6 +115,13 @@ inline void expect_same_flow(const Flow& a, const Flow& b) {
   expect_same_websocket(a.websocket, b.websocket);
   EXPECT_EQ(a.error, b.error);
   EXPECT_EQ(a.replay_of, b.replay_of);
+  ASSERT_EQ(a.redactions.size(), b.redactions.size());
+  for (std::size_t i = 0; i < a.redactions.size(); ++i) {
+    EXPECT_EQ(a.redactions[i].where, b.redactions[i].where) << "redaction " << i;
+    EXPECT_EQ(a.redactions[i].name, b.redactions[i].name) << "redaction " << i;
+    EXPECT_EQ(a.redactions[i].original_length, b.redactions[i].original_length) << "redaction " << i;
+    EXPECT_EQ(a.redactions[i].content_encoding, b.redactions[i].content_encoding) << "redaction " << i;
+  }
 }
 
 // A WebSocket session after a 101 with one of each kind of message: text, binary, ping,

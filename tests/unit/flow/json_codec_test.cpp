@@ -56,6 +56,10 @@ Flow every_field_flow() {
   f.tls->upstream_verify = "certificate has expired";
   f.error = "upstream closed the connection\nbefore the response (\x01\x02)";
   f.replay_of = "3-1";
+  f.redactions = {{RedactionPlace::kRequestHeader, "Authorization", 20, {}},
+                  {RedactionPlace::kQuery, "t\xffoken", 12, {}},
+                  {RedactionPlace::kResponseBody, "items[0].password", 9, "gzip"},
+                  {RedactionPlace::kRequestBody, "", 4096, "br"}};
   f.websocket = chat_websocket(f.started_us);
   WebSocket& ws = *f.websocket;
   ws.extensions = "x-\xff";  // not UTF-8
@@ -275,6 +279,10 @@ TEST(JsonCodec, RandomFlowsMatchOracleAndRoundTrip) {
     f.tls->server_cert_subject = bytes(40);
     f.error = bytes(30);
     if (i % 2 == 0) f.replay_of = bytes(8);
+    for (unsigned r = rng() % 3; r > 0; --r) {
+      f.redactions.push_back(Redaction{static_cast<RedactionPlace>(rng() % 5), bytes(12), rng(),
+                                       rng() % 2 ? bytes(6) : std::string()});
+    }
     if (i % 3 != 0) f.websocket = random_websocket(rng, bytes);
     std::string line;
     ASSERT_NO_THROW(line = to_json_line(f));
@@ -333,6 +341,24 @@ TEST(JsonCodec, WebSocketRecordIsAsDocumented) {
                       expected + "}\n"),
             std::string::npos)
       << line;
+  auto back = parse_json_line(line);
+  ASSERT_TRUE(back) << back.error().message;
+  expect_same_flow(f, *back);
+}
+
+// docs/flow-format.md, "Redaction", shows this record's notes.
+TEST(JsonCodec, RedactionsAreAsDocumented) {
+  Flow f;
+  f.redactions = {{RedactionPlace::kRequestHeader, "Authorization", 27, {}},
+                  {RedactionPlace::kQuery, "access_token", 40, {}},
+                  {RedactionPlace::kResponseBody, "user.api_key", 32, "gzip"}};
+  const std::string line = to_json_line(f);
+  const std::string expected =
+      R"("redactions":[{"where":"request_header","name":"Authorization","original_length":27},)"
+      R"({"where":"query","name":"access_token","original_length":40},)"
+      R"({"where":"response_body","name":"user.api_key","original_length":32,"content_encoding":"gzip"}]})";
+  EXPECT_NE(line.find(expected + "\n"), std::string::npos) << line;
+  EXPECT_EQ(json::parse(line), oracle_json(f));
   auto back = parse_json_line(line);
   ASSERT_TRUE(back) << back.error().message;
   expect_same_flow(f, *back);
@@ -571,6 +597,13 @@ TEST(JsonCodec, BadRecordsAreErrorValues) {
        "flow.websocket.close.side"},
       {R"({"format":1,"started":"2026-01-01T00:00:00Z","websocket":{"messages_dropped":-1}})",
        "flow.websocket.messages_dropped"},
+      {R"({"format":1,"started":"2026-01-01T00:00:00Z","redactions":{}})", "flow.redactions: expected an array"},
+      {R"({"format":1,"started":"2026-01-01T00:00:00Z","redactions":[{"where":"cookie_jar"}]})",
+       "flow.redactions[0].where: \"cookie_jar\" is not request_header"},
+      {R"({"format":1,"started":"2026-01-01T00:00:00Z","redactions":[{"name":"x"}]})",
+       "flow.redactions[0].where: expected a string"},
+      {R"({"format":1,"started":"2026-01-01T00:00:00Z","redactions":[{"where":"query","original_length":-3}]})",
+       "flow.redactions[0].original_length"},
   };
   for (const Case& c : cases) {
     auto flow = parse_json_line(c.line);

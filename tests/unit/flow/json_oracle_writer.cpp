@@ -174,6 +174,18 @@ json oracle_json(const Flow& flow) {
 
   if (!flow.error.empty()) out["error"] = string_value(flow.error);
   if (!flow.replay_of.empty()) out["replay_of"] = string_value(flow.replay_of);
+  if (!flow.redactions.empty()) {
+    json notes = json::array();
+    for (const Redaction& r : flow.redactions) {
+      json note = json::object();
+      note["where"] = redaction_place_name(r.where);
+      note["name"] = string_value(r.name);
+      note["original_length"] = r.original_length;
+      if (!r.content_encoding.empty()) note["content_encoding"] = string_value(r.content_encoding);
+      notes.push_back(std::move(note));
+    }
+    out["redactions"] = std::move(notes);
+  }
   return out;
 }
 

@@ -97,6 +97,13 @@ std::vector<flow::Flow> every_kind_of_flow() {
   replayed.client_address = "replay";
   replayed.replay_of = "3-1";  // flowscope replay -o keeps the link in _flowscope.replayOf
   flows.push_back(replayed);
+  flow::Flow redacted = form_post();  // what core/redact leaves: values replaced, and its notes
+  redacted.id = "x";
+  redacted.request.body.data = "user=ada&password=REDACTED";
+  redacted.redactions = {{flow::RedactionPlace::kRequestBody, "password", 7, {}},
+                         {flow::RedactionPlace::kQuery, "caf\xc3\xa9_token", 3, {}},
+                         {flow::RedactionPlace::kResponseBody, "", 512, "gzip"}};
+  flows.push_back(redacted);
   return flows;
 }
 
