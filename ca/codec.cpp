@@ -60,8 +60,12 @@ Result<std::string> make_p12(EVP_PKEY* key, X509* cert, std::string_view passphr
   // nid 0 and iterations 0 select OpenSSL 3's defaults.
   Pkcs12Ptr p12(PKCS12_create(pass.c_str(), name.c_str(), key, cert, nullptr, 0, 0, 0, 0, 0));
   if (!p12) return fail("cannot build the PKCS#12 bundle" + openssl_suffix());
+  return p12_der(p12.get());
+}
+
+Result<std::string> p12_der(PKCS12* p12) {
   unsigned char* der = nullptr;
-  const int size = i2d_PKCS12(p12.get(), &der);
+  const int size = i2d_PKCS12(p12, &der);
   if (size <= 0) return fail("cannot encode the PKCS#12 bundle" + openssl_suffix());
   std::string out(reinterpret_cast<const char*>(der), static_cast<std::size_t>(size));
   OPENSSL_free(der);

@@ -21,6 +21,9 @@ Result<std::string> key_pem(EVP_PKEY* key);
 Result<std::string> make_p12(EVP_PKEY* key, X509* cert, std::string_view passphrase,
                              std::string_view friendly_name);
 
+// The DER encoding of a PKCS#12 structure built elsewhere (the Java trust store).
+Result<std::string> p12_der(PKCS12* p12);
+
 Result<X509Ptr> parse_cert_pem(std::string_view pem);
 // An encrypted key needs `passphrase`; without one it fails instead of prompting on a terminal.
 Result<EvpPkeyPtr> parse_key_pem(std::string_view pem, std::string_view passphrase);

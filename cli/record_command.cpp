@@ -12,6 +12,7 @@
 #include <memory>
 #include <thread>
 
+#include "cli/child_environment.hpp"
 #include "cli/child_process.hpp"
 #include "cli/har_conversion.hpp"
 #include "cli/proxy_options.hpp"
@@ -31,36 +32,6 @@ struct RecordOptions {
   bool quiet = false;
   std::vector<std::string> command;
 };
-
-// Where Debian keeps the system trust store as one bundle.
-constexpr const char* kSystemBundle = "/etc/ssl/certs/ca-certificates.crt";
-
-// System roots plus our CA: blind-tunnelled hosts keep working for tools whose
-// CA variable replaces the bundle instead of adding to it.
-Result<fs::path> write_trust_bundle(const fs::path& dir, const std::string& ca_pem_path) {
-  fs::path bundle = dir / "ca-bundle.pem";
-  std::ofstream out(bundle, std::ios::binary);
-  for (const std::string& source : {std::string(kSystemBundle), ca_pem_path}) {
-    std::ifstream in(source, std::ios::binary);
-    if (in) out << in.rdbuf() << "\n";
-  }
-  if (!out) return fail("cannot write " + bundle.string());
-  return bundle;
-}
-
-std::map<std::string, std::string> child_environment(const std::string& proxy_url, const std::string& ca_pem,
-                                                     const fs::path& bundle) {
-  std::map<std::string, std::string> env;
-  for (const char* name : {"HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"}) env[name] = proxy_url;
-  env["NODE_USE_ENV_PROXY"] = "1";  // Node 24+ honours HTTP(S)_PROXY only with this
-  if (!ca_pem.empty()) {
-    env["NODE_EXTRA_CA_CERTS"] = ca_pem;  // added to Node's roots
-    for (const char* name : {"SSL_CERT_FILE", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "GIT_SSL_CAINFO"}) {
-      env[name] = bundle.string();
-    }
-  }
-  return env;
-}
 
 int record(RecordOptions& options) {
   // The proxy's threads must not take SIGINT/SIGTERM: Ctrl-C reaches the child
@@ -96,11 +67,7 @@ int record(RecordOptions& options) {
   std::fprintf(stderr, "flowscope: recording through %s\n", proxy_url.c_str());
 
   const std::string ca_pem = (*engine)->ca() ? (*engine)->ca()->cert_pem.string() : std::string();
-  fs::path bundle;
-  if (!ca_pem.empty()) {
-    auto written = write_trust_bundle(work_dir, ca_pem);
-    if (written) bundle = *written;
-  }
+  const auto child_env = child_environment(work_dir, (*engine)->listen_address(), ca_pem);
   // A SIGINT/SIGTERM sent to flowscope alone (timeout, a CI cancel) goes on to the
   // child, which ends it like a Ctrl-C would; we then finish the HAR.
   std::atomic<pid_t> child{0};
@@ -112,7 +79,7 @@ int record(RecordOptions& options) {
       if (pid_t pid = child.load(); pid > 0) kill(pid, sig);
     }
   });
-  auto status = run_child(options.command, child_environment(proxy_url, ca_pem, bundle),
+  auto status = run_child(options.command, child_env,
                           [&](pid_t pid) { child = pid; });
   child = 0;
   pthread_kill(forwarder.native_handle(), SIGUSR1);
@@ -131,7 +98,7 @@ int record(RecordOptions& options) {
       std::fprintf(stderr, "flowscope: recorded %zu flows to %s\n", report->flows, options.har.c_str());
     }
   }
-  fs::remove_all(work_dir, ec);  // the temporary store (if any) and the trust bundle
+  fs::remove_all(work_dir, ec);  // the temporary store (if any) and the child's trust files and preload
   return exit_code;
 }
 

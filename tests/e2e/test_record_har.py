@@ -867,6 +867,9 @@ class RecordBehaviourTest(e2e.E2ETestCase):
                 "urllib.request.urlopen(%r, timeout=60).read()\n"
                 "env = dict(os.environ)\n"
                 "env['_bundle'] = open(env['SSL_CERT_FILE']).read()\n"
+                "work = os.path.dirname(env['SSL_CERT_FILE'])\n"
+                "env['_preload'] = open(os.path.join(work, 'node-preload.js')).read()\n"
+                "env['_java_store_written'] = os.path.getsize(os.path.join(work, 'java-truststore.p12')) > 0\n"
                 "json.dump(env, open(%r, 'w'))\n" % (self.origin.url("/hello?quiet=1"), dump))
         p = self.record("-q", "-o", har, "--", "python3", "-c", code, env={"NO_PROXY": "example.invalid"})
         self.assertEqual(p.returncode, 0, e2e.describe_run(p))
@@ -885,12 +888,24 @@ class RecordBehaviourTest(e2e.E2ETestCase):
         self.assertEqual(os.path.realpath(env.get("NODE_EXTRA_CA_CERTS", "")), os.path.realpath(ca))
         with open(ca) as f:
             ca_pem = f.read().strip()
-        for name in ("SSL_CERT_FILE", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "GIT_SSL_CAINFO"):
+        for name in ("SSL_CERT_FILE", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "GIT_SSL_CAINFO", "PIP_CERT",
+                     "AWS_CA_BUNDLE", "DENO_CERT", "GRPC_DEFAULT_SSL_ROOTS_FILE_PATH"):
             self.assertEqual(env.get(name), env["SSL_CERT_FILE"], name)
+        work_dir = os.path.dirname(env["SSL_CERT_FILE"])
+        preload = os.path.join(work_dir, "node-preload.js")
+        self.assertEqual(env.get("NODE_OPTIONS"), '--require "%s"' % preload)
+        self.assertTrue(env["_preload"].startswith("// flowscope record: the preload"), "the preload was written")
+        port = proxy.rsplit(":", 1)[1]
+        self.assertEqual(env.get("JAVA_TOOL_OPTIONS", "").split(), [
+            "-Dhttp.proxyHost=127.0.0.1", "-Dhttp.proxyPort=" + port,
+            "-Dhttps.proxyHost=127.0.0.1", "-Dhttps.proxyPort=" + port, "-Dhttp.nonProxyHosts=",
+            "-Djavax.net.ssl.trustStore=" + os.path.join(work_dir, "java-truststore.p12"),
+            "-Djavax.net.ssl.trustStorePassword=changeit", "-Djavax.net.ssl.trustStoreType=PKCS12"])
+        self.assertTrue(env["_java_store_written"], "the Java trust store was written")
         bundle = env["_bundle"]
         self.assertIn(ca_pem, bundle, "the bundle holds flowscope's CA")
         self.assertGreater(len(e2e.split_pem_certs(bundle)), 1, "and the system roots")
-        self.assertFalse(os.path.exists(env["SSL_CERT_FILE"]), "the temporary bundle is removed afterwards")
+        self.assertFalse(os.path.exists(work_dir), "the temporary bundle, preload and trust store are removed afterwards")
 
 
 class StoreTest(e2e.E2ETestCase):
