@@ -118,6 +118,7 @@ struct Flow {
   std::optional<WebSocket> websocket;  // after a 101 to `Upgrade: websocket`
   std::string error;  // empty when the exchange succeeded
   std::string replay_of;  // the id of the flow this one replays; empty when not a replay
+  std::string served_from;  // server replay answered it: the id of the recorded flow whose response it got
 };
 
 }  // namespace flowscope::flow

@@ -44,6 +44,7 @@ Flow without_bodies(const Flow& flow) {
   }
   out.error = flow.error;
   out.replay_of = flow.replay_of;
+  out.served_from = flow.served_from;
   return out;
 }
 

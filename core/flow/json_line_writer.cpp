@@ -139,6 +139,10 @@ class LineWriter {
       key("replay_of");
       string(flow.replay_of);
     }
+    if (!flow.served_from.empty()) {
+      key("served_from");
+      string(flow.served_from);
+    }
     out_ += '}';
   }
 

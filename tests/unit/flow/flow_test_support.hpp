@@ -115,6 +115,7 @@ inline void expect_same_flow(const Flow& a, const Flow& b) {
   expect_same_websocket(a.websocket, b.websocket);
   EXPECT_EQ(a.error, b.error);
   EXPECT_EQ(a.replay_of, b.replay_of);
+  EXPECT_EQ(a.served_from, b.served_from);
 }
 
 // A WebSocket session after a 101 with one of each kind of message: text, binary, ping,

@@ -56,6 +56,7 @@ Flow every_field_flow() {
   f.tls->upstream_verify = "certificate has expired";
   f.error = "upstream closed the connection\nbefore the response (\x01\x02)";
   f.replay_of = "3-1";
+  f.served_from = "har-2";
   f.websocket = chat_websocket(f.started_us);
   WebSocket& ws = *f.websocket;
   ws.extensions = "x-\xff";  // not UTF-8
@@ -130,6 +131,7 @@ TEST(JsonCodec, RecordShape) {
   EXPECT_EQ(j["tunnel"]["port"], 443);
   EXPECT_EQ(j["tls"]["client"]["version"], "TLSv1.3");
   EXPECT_TRUE(j.contains("error"));
+  EXPECT_EQ(j["served_from"], "har-2");
 }
 
 TEST(JsonCodec, EmptyBodiesAndDefaults) {
@@ -275,6 +277,7 @@ TEST(JsonCodec, RandomFlowsMatchOracleAndRoundTrip) {
     f.tls->server_cert_subject = bytes(40);
     f.error = bytes(30);
     if (i % 2 == 0) f.replay_of = bytes(8);
+    if (i % 3 == 1) f.served_from = bytes(8);
     if (i % 3 != 0) f.websocket = random_websocket(rng, bytes);
     std::string line;
     ASSERT_NO_THROW(line = to_json_line(f));

@@ -174,6 +174,7 @@ json oracle_json(const Flow& flow) {
 
   if (!flow.error.empty()) out["error"] = string_value(flow.error);
   if (!flow.replay_of.empty()) out["replay_of"] = string_value(flow.replay_of);
+  if (!flow.served_from.empty()) out["served_from"] = string_value(flow.served_from);
   return out;
 }
 
