@@ -15,6 +15,7 @@
 #include "cli/child_process.hpp"
 #include "cli/har_conversion.hpp"
 #include "cli/proxy_options.hpp"
+#include "cli/server_replay_options.hpp"
 #include "cli/terminal.hpp"
 #include "core/flow/console_sink.hpp"
 #include "core/flow/flow_tally.hpp"
@@ -29,6 +30,7 @@ struct RecordOptions {
   ProxyOptions proxy;
   std::string har;
   bool quiet = false;
+  ServerReplayFlags replay;  // --replay FILE: answer from a recording instead of the network
   std::vector<std::string> command;
 };
 
@@ -63,6 +65,15 @@ std::map<std::string, std::string> child_environment(const std::string& proxy_ur
 }
 
 int record(RecordOptions& options) {
+  // Before anything is created: a bad --match or an unreadable recording ends it here.
+  std::shared_ptr<server_replay::ServerReplayHook> replay;
+  if (!options.replay.recording.empty()) {
+    options.replay.quiet = options.quiet;
+    auto hook = set_up_server_replay(options.replay, options.proxy, stderr);
+    if (!hook) return hook.error();
+    replay = std::move(*hook);
+  }
+
   // The proxy's threads must not take SIGINT/SIGTERM: Ctrl-C reaches the child
   // (same process group), and we finish up once it has exited.
   sigset_t signals;
@@ -84,8 +95,9 @@ int record(RecordOptions& options) {
 
   auto tally = std::make_shared<flow::FlowTally>();
   std::vector<std::shared_ptr<flow::FlowSink>> sinks{tally};
-  if (!options.quiet) {
-    sinks.push_back(std::make_shared<flow::ConsoleSink>(stderr, false, wants_colour(stderr)));  // progress
+  // Progress; with --replay the hook prints a line per request instead.
+  if (!options.quiet && !replay) {
+    sinks.push_back(std::make_shared<flow::ConsoleSink>(stderr, false, wants_colour(stderr)));
   }
   auto engine = start_engine(options.proxy, std::move(sinks));
   if (!engine) return engine.error();
@@ -129,6 +141,7 @@ int record(RecordOptions& options) {
     }
   }
   fs::remove_all(work_dir, ec);  // the temporary store (if any) and the trust bundle
+  if (replay && print_server_replay_summary(*replay, stderr) && options.replay.strict) exit_code = kUnmatchedExitCode;
   return exit_code;
 }
 
@@ -142,11 +155,23 @@ void add_record_command(CLI::App& app, int& exit_code) {
   add_proxy_options(*record_app, options->proxy);
   record_app->add_option("-o,--har", options->har, "HAR file to write when the command ends");
   record_app->add_flag("-q,--quiet", options->quiet, "Do not print flows as they finish");
+  record_app->add_option("--replay", options->replay.recording,
+                         "Answer the command's requests from this recording (.har or .jsonl) instead of the "
+                         "network: offline, as VCR and Polly.js do");
+  add_server_replay_flags(*record_app, options->replay);
   record_app->add_option("command", options->command, "The command to run, after --")->required();
   record_app->positionals_at_end();
   record_app->callback([options, &exit_code] {
-    if (options->har.empty() && options->proxy.engine.store.path.empty()) {
-      std::fprintf(stderr, "flowscope: record needs -o FILE.har and/or -w FILE.jsonl\n");
+    const ServerReplayFlags& replay = options->replay;
+    if (replay.recording.empty() && (replay.strict || replay.passthrough || !replay.match.empty())) {
+      std::fprintf(stderr, "flowscope: --strict, --passthrough and --match need --replay FILE (the recording to "
+                           "answer from)\n");
+      exit_code = 2;
+      return;
+    }
+    if (options->har.empty() && options->proxy.engine.store.path.empty() && replay.recording.empty()) {
+      std::fprintf(stderr, "flowscope: record needs -o FILE.har and/or -w FILE.jsonl (or --replay FILE to answer "
+                           "from a recording)\n");
       exit_code = 2;
       return;
     }
