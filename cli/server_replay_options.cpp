@@ -78,6 +78,7 @@ std::expected<std::shared_ptr<server_replay::ServerReplayHook>, int> set_up_serv
   server_replay::ServerReplayOptions options;
   options.passthrough = flags.passthrough;
   options.recording_name = std::filesystem::path(flags.recording).filename().string();
+  options.body_limit = proxy.engine.config.body_limit;
   if (!flags.quiet) {
     options.on_outcome = [lines](const Outcome& outcome) {
       // One call per line: stdio locks the stream, so lines from workers do not mix.

@@ -29,6 +29,7 @@ std::string outcome_line(const Outcome& o) {
              std::to_string(o.occurrence) + " of " + std::to_string(o.recorded) + ")";
     case Outcome::Kind::kUnmatched: return line + std::to_string(o.status) + " unmatched";
     case Outcome::Kind::kPassedThrough: return line + "unmatched, passed to the origin";
+    case Outcome::Kind::kTooLongToMatch: return line + "body over --body-limit, sent to the origin unmatched";
   }
   return line;
 }
@@ -37,7 +38,8 @@ void Tally::add(const Outcome& outcome) {
   switch (outcome.kind) {
     case Outcome::Kind::kServed: ++served; return;
     case Outcome::Kind::kUnmatched: ++unmatched; break;
-    case Outcome::Kind::kPassedThrough: ++passed_through; break;
+    case Outcome::Kind::kPassedThrough:
+    case Outcome::Kind::kTooLongToMatch: ++passed_through; break;
   }
   const std::string request = outcome.method + " " + outcome.url;
   auto miss = std::find_if(misses.begin(), misses.end(), [&](const Miss& m) { return m.request == request; });

@@ -12,6 +12,9 @@ struct Outcome {
     kServed,         // answered from the recording
     kUnmatched,      // answered 502: nothing recorded matches
     kPassedThrough,  // nothing recorded matches; --passthrough sent it to the origin
+    // Its body outgrew the body limit while held (chunked, no Content-Length to tell
+    // in advance), so the proxy sent it to the origin before it could be matched.
+    kTooLongToMatch,
   };
   Kind kind = Kind::kServed;
   std::string client_address;
@@ -26,14 +29,15 @@ struct Outcome {
 // "127.0.0.1:5000 GET http://x/a 200 served (recorded 3-1, 1 of 2)"
 // "127.0.0.1:5000 POST http://x/b 502 unmatched"
 // "127.0.0.1:5000 GET http://x/c unmatched, passed to the origin"
+// "127.0.0.1:5000 POST http://x/d body over --body-limit, sent to the origin unmatched"
 std::string outcome_line(const Outcome& outcome);
 
 struct Tally {
   std::size_t served = 0;
   std::size_t unmatched = 0;
-  std::size_t passed_through = 0;
-  // "METHOD URL" of every request without a recorded answer (unmatched or passed
-  // through), each once, in the order first seen, with how often it came.
+  std::size_t passed_through = 0;  // kPassedThrough and kTooLongToMatch
+  // "METHOD URL" of every request without a recorded answer (unmatched, passed
+  // through, too long), each once, in the order first seen, with how often it came.
   struct Miss {
     std::string request;
     std::size_t times = 0;

@@ -10,7 +10,8 @@ the first time, with no origin running. `--strict` with one new request exits 3 
 
 ServeTest drives `flowscope serve --from FILE`: http and https answered through the proxy, a
 repeated request getting its recorded responses in order and then the last again, the 502 of
-an unmatched request, and --passthrough reaching the origin.
+an unmatched request, --passthrough reaching the origin, JSON bodies matched by value and the
+--match rules.
 
 Needs curl and openssl. Timeouts are hang guards only.
 
@@ -363,6 +364,54 @@ class ServeTest(e2e.E2ETestCase):
         self.assertEqual(flows[origin.url("/hello")]["served_from"], "1-1")
         self.assertIn("flowscope: 2 requests: 1 served from the recording, 0 unmatched (502), 1 passed to the origin",
                       proxy.stdout_lines)
+
+    def test_bodies_tell_requests_apart_and_json_compares_by_value(self):
+        origin = self.start_origin(routes())
+        store = os.path.join(self.dir, "posts.jsonl")
+        first = self.start_proxy("-w", store)
+        for body in ('{"name":"widget","tags":["a","b"]}', '{"name":"gadget"}'):
+            r = curl(origin.url("/api/items"), "-H", "Content-Type: application/json", "--data-binary", body,
+                     proxy=first.url)
+            self.assertEqual(r.status, 201, self.diag(r))
+        self.assertEqual(first.stop(), 0, first.diag())
+        origin.stop()
+
+        proxy = self.serve(store)
+        r = curl(origin.url("/api/items"), "-H", "Content-Type: application/json",
+                 "--data-binary", '{ "tags": ["a", "b"],\n  "name": "widget" }', proxy=proxy.url)
+        self.assertEqual(r.status, 201, self.diag(r))
+        self.assertEqual(json.loads(r.body)["created"], {"name": "widget", "tags": ["a", "b"]})
+        r = curl(origin.url("/api/items"), "-H", "Content-Type: application/json", "--data-binary",
+                 '{"name":"gadget"}', proxy=proxy.url)
+        self.assertEqual(json.loads(r.body)["created"], {"name": "gadget"}, self.diag(r))
+        # A body that was never recorded: the 502 says the URL was, with other bodies.
+        r = curl(origin.url("/api/items"), "-H", "Content-Type: application/json", "--data-binary",
+                 '{"name":"sprocket"}', proxy=proxy.url)
+        self.assertCurlError(r, 502)
+        self.assertIn("It has 2 requests with this method and URL and another body: pass --match ignore-body",
+                      r.body.decode())
+        # python3 urllib, with its own spacing of the same JSON.
+        req = urllib.request.Request(origin.url("/api/items"), data=b'{"name": "gadget"}', method="POST",
+                                     headers={"Content-Type": "application/json"})
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({"http": proxy.url}))
+        with opener.open(req, timeout=e2e.HANG_GUARD) as resp:
+            self.assertEqual(resp.status, 201)
+            self.assertEqual(json.loads(resp.read())["created"], {"name": "gadget"})
+
+    def test_match_ignore_body_serves_any_body(self):
+        origin = self.start_origin(routes())
+        store = os.path.join(self.dir, "post.jsonl")
+        first = self.start_proxy("-w", store)
+        r = curl(origin.url("/api/items"), "-H", "Content-Type: application/json", "--data-binary", '{"n":1}',
+                 proxy=first.url)
+        self.assertEqual(r.status, 201, self.diag(r))
+        self.assertEqual(first.stop(), 0, first.diag())
+        origin.stop()
+        proxy = self.serve(store, "--match", "ignore-body")
+        r = curl(origin.url("/api/items"), "-H", "Content-Type: application/json", "--data-binary", '{"n":2}',
+                 proxy=proxy.url)
+        self.assertEqual(r.status, 201, self.diag(r))
+        self.assertEqual(json.loads(r.body)["created"], {"n": 1})
 
     def test_match_ignore_param_serves_a_request_whose_parameter_differs(self):
         origin = self.start_origin(routes())
