@@ -102,7 +102,8 @@ int record(RecordOptions& options) {
   auto engine = start_engine(options.proxy, std::move(sinks));
   if (!engine) return engine.error();
   const std::string proxy_url = "http://" + (*engine)->listen_address();
-  std::fprintf(stderr, "flowscope: recording through %s\n", proxy_url.c_str());
+  std::fprintf(stderr, "flowscope: %s through %s\n", replay ? "answering from the recording" : "recording",
+               proxy_url.c_str());
 
   const std::string ca_pem = (*engine)->ca() ? (*engine)->ca()->cert_pem.string() : std::string();
   fs::path bundle;

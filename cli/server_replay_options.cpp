@@ -28,7 +28,8 @@ void add_server_replay_flags(CLI::App& app, ServerReplayFlags& flags) {
                "answering 502");
   app.add_option("--match", flags.match,
                  "Relax or tighten matching (repeatable): ignore-body, ignore-param=NAME (a query parameter or "
-                 "form field), header=NAME (this header must match too)");
+                 "form field), header=NAME (this header must match too)")
+      ->allow_extra_args(false);  // one rule per --match: what follows is the command's
   app.add_flag("--strict", flags.strict,
                "Exit 3 when any request had no recorded answer, after listing them");
 }
