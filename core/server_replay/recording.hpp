@@ -18,9 +18,9 @@ struct Recording {
   std::vector<std::string> warnings;  // one per skipped line, and the store's own (a torn last line)
 };
 
-// A path ending in .har or .json is read as HAR, anything else as a store; a "store"
-// none of whose lines is a flow record is tried as HAR too (a HAR by another name).
-// A HAR is read whole or not at all: an entry that cannot be read is the error.
+// Read as store::for_each_recorded_flow reads any recording (.har is HAR, .jsonl or
+// .ndjson a store, otherwise the first line decides). Unreadable store lines are
+// skipped and counted; a HAR is read whole or not at all.
 Result<Recording> load_recording(const std::filesystem::path& path);
 
 // Keeps only the flows `filter` matches (serve --filter); returns how many it dropped.

@@ -76,10 +76,12 @@ TEST(Recording, AFileThatIsNeitherSaysWhatIsExpected) {
   write_file(dir / "notes.txt", "hello\nworld\n");
   auto recording = load_recording(dir / "notes.txt");
   ASSERT_FALSE(recording);
-  EXPECT_EQ(recording.error().message,
-            (dir / "notes.txt").string() +
-                " is neither a flowscope JSON Lines store (2 lines, none a flow record) nor a HAR file: pass a file "
-                "made by flowscope record or run -w, or a HAR export");
+  EXPECT_TRUE(recording.error().message.starts_with((dir / "notes.txt").string() + ": HAR is not valid JSON"))
+      << recording.error().message;
+  EXPECT_TRUE(recording.error().message.ends_with("(flowscope reads JSON Lines stores, from run -w, and HAR files)"))
+      << recording.error().message;
+  EXPECT_EQ(recording.error().message.find((dir / "notes.txt").string(), 1), std::string::npos)
+      << "the file is named once: " << recording.error().message;
 }
 
 TEST(Recording, AMissingFileOrADirectoryIsAClearError) {
