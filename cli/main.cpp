@@ -9,6 +9,7 @@
 #include "cli/record_command.hpp"
 #include "cli/replay_command.hpp"
 #include "cli/run_command.hpp"
+#include "cli/serve_command.hpp"
 #include "cli/show_command.hpp"
 
 int main(int argc, char** argv) {
@@ -18,6 +19,7 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   flowscope::cli::add_run_command(app, exit_code);
   flowscope::cli::add_record_command(app, exit_code);
+  flowscope::cli::add_serve_command(app, exit_code);
   flowscope::cli::add_convert_commands(app, exit_code);
   flowscope::cli::add_ca_command(app, exit_code);
   flowscope::cli::add_show_command(app, exit_code);

@@ -16,6 +16,7 @@
 #include "cli/child_process.hpp"
 #include "cli/har_conversion.hpp"
 #include "cli/proxy_options.hpp"
+#include "cli/server_replay_options.hpp"
 #include "cli/terminal.hpp"
 #include "core/flow/console_sink.hpp"
 #include "core/flow/flow_tally.hpp"
@@ -30,10 +31,20 @@ struct RecordOptions {
   ProxyOptions proxy;
   std::string har;
   bool quiet = false;
+  ServerReplayFlags replay;  // --replay FILE: answer from a recording instead of the network
   std::vector<std::string> command;
 };
 
 int record(RecordOptions& options) {
+  // Before anything is created: a bad --match or an unreadable recording ends it here.
+  std::shared_ptr<server_replay::ServerReplayHook> replay;
+  if (!options.replay.recording.empty()) {
+    options.replay.quiet = options.quiet;
+    auto hook = set_up_server_replay(options.replay, options.proxy, stderr);
+    if (!hook) return hook.error();
+    replay = std::move(*hook);
+  }
+
   // The proxy's threads must not take SIGINT/SIGTERM: Ctrl-C reaches the child
   // (same process group), and we finish up once it has exited.
   sigset_t signals;
@@ -55,8 +66,9 @@ int record(RecordOptions& options) {
 
   auto tally = std::make_shared<flow::FlowTally>();
   std::vector<std::shared_ptr<flow::FlowSink>> sinks{tally};
-  if (!options.quiet) {
-    sinks.push_back(std::make_shared<flow::ConsoleSink>(stderr, false, wants_colour(stderr)));  // progress
+  // Progress; with --replay the hook prints a line per request instead.
+  if (!options.quiet && !replay) {
+    sinks.push_back(std::make_shared<flow::ConsoleSink>(stderr, false, wants_colour(stderr)));
   }
   auto engine = start_engine(options.proxy, std::move(sinks));
   if (!engine) {
@@ -64,7 +76,8 @@ int record(RecordOptions& options) {
     return engine.error();
   }
   const std::string proxy_url = "http://" + (*engine)->listen_address();
-  std::fprintf(stderr, "flowscope: recording through %s\n", proxy_url.c_str());
+  std::fprintf(stderr, "flowscope: %s through %s\n", replay ? "answering from the recording" : "recording",
+               proxy_url.c_str());
 
   const std::string ca_pem = (*engine)->ca() ? (*engine)->ca()->cert_pem.string() : std::string();
   const auto child_env = child_environment(work_dir, (*engine)->listen_address(), ca_pem);
@@ -99,6 +112,7 @@ int record(RecordOptions& options) {
     }
   }
   fs::remove_all(work_dir, ec);  // the temporary store (if any) and the child's trust files and preload
+  if (replay && print_server_replay_summary(*replay, stderr) && options.replay.strict) exit_code = kUnmatchedExitCode;
   return exit_code;
 }
 
@@ -113,11 +127,23 @@ void add_record_command(CLI::App& app, int& exit_code) {
   add_proxy_options(*record_app, options->proxy);
   record_app->add_option("-o,--har", options->har, "HAR file to write when the command ends");
   record_app->add_flag("-q,--quiet", options->quiet, "Do not print flows as they finish");
+  record_app->add_option("--replay", options->replay.recording,
+                         "Answer the command's requests from this recording (.har or .jsonl) instead of the "
+                         "network: offline, as VCR and Polly.js do");
+  add_server_replay_flags(*record_app, options->replay);
   record_app->add_option("command", options->command, "The command to run, after --")->required();
   record_app->positionals_at_end();
   record_app->callback([options, &exit_code] {
-    if (options->har.empty() && options->proxy.engine.store.path.empty()) {
-      std::fprintf(stderr, "flowscope: record needs -o FILE.har and/or -w FILE.jsonl\n");
+    const ServerReplayFlags& replay = options->replay;
+    if (replay.recording.empty() && (replay.strict || replay.passthrough || !replay.match.empty())) {
+      std::fprintf(stderr, "flowscope: --strict, --passthrough and --match need --replay FILE (the recording to "
+                           "answer from)\n");
+      exit_code = 2;
+      return;
+    }
+    if (options->har.empty() && options->proxy.engine.store.path.empty() && replay.recording.empty()) {
+      std::fprintf(stderr, "flowscope: record needs -o FILE.har and/or -w FILE.jsonl (or --replay FILE to answer "
+                           "from a recording)\n");
       exit_code = 2;
       return;
     }

@@ -120,6 +120,7 @@ struct Flow {
   std::string error;  // empty when the exchange succeeded
   std::string replay_of;  // the id of the flow this one replays; empty when not a replay
   std::vector<Redaction> redactions;  // what core/redact replaced by REDACTED; empty when nothing
+  std::string served_from;  // server replay answered it: the id of the recorded flow whose response it got
 };
 
 }  // namespace flowscope::flow

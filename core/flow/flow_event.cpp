@@ -45,6 +45,7 @@ Flow without_bodies(const Flow& flow) {
   out.error = flow.error;
   out.replay_of = flow.replay_of;
   out.redactions = flow.redactions;
+  out.served_from = flow.served_from;
   return out;
 }
 

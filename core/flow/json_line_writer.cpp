@@ -143,6 +143,10 @@ class LineWriter {
       key("redactions");
       redactions(flow.redactions);
     }
+    if (!flow.served_from.empty()) {
+      key("served_from");
+      string(flow.served_from);
+    }
     out_ += '}';
   }
 

@@ -372,6 +372,7 @@ Result<Flow> read_flow(const json& record, const ReadOptions& options) {
   FLOWSCOPE_TRY(read_string_field(record, "error", flow.error, root));
   FLOWSCOPE_TRY(read_string_field(record, "replay_of", flow.replay_of, root));
   FLOWSCOPE_TRY(read_redactions(record, flow.redactions));
+  FLOWSCOPE_TRY(read_string_field(record, "served_from", flow.served_from, root));
   return flow;
 }
 

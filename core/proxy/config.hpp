@@ -47,6 +47,11 @@ struct Config {
   bool insecure = false;                  // do not verify origin certificates
   std::string upstream_ca;                // extra trusted CA file for origins
   std::string client_cert;                // PEM (certificate + key) offered to origins that ask
+  // An intercepted CONNECT answers 200 without connecting, and the leaf is minted from
+  // the SNI alone; the origin is reached only when a request in the tunnel is
+  // forwarded. Server replay sets it, so that recorded https hosts are served with
+  // the origin offline. Ignored with an upstream proxy, and for hosts tunnelled blind.
+  bool defer_tunnel_connect = false;
 
   std::size_t max_head_bytes = 64 * 1024;
   std::size_t body_limit = 1024 * 1024;  // bytes of each body kept in a flow; 0 keeps all

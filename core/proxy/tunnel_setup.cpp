@@ -30,6 +30,15 @@ void TunnelSetup::start() {
   const http::Authority& target = *exchange_->connect_target;
   exchange_->flow().scheme = "tunnel";
   exchange_->flow().tunnel = flow::Tunnel{target.host, target.port, 0, 0, 0, {}};
+  if (defers_connect()) {
+    // Server replay: answer at once and learn what the client speaks; the origin is
+    // reached only if something has to go there (a forwarded request, a blind relay).
+    deferred_ = true;
+    ctx_.send_client(std::string(kEstablished));
+    state_ = State::kSniffing;
+    sniff();
+    return;
+  }
   if (ctx_.config.upstream_proxy) {
     ctx_.open_upstream(ctx_.config.upstream_proxy->host, ctx_.config.upstream_proxy->port, false);
   } else {
@@ -37,7 +46,18 @@ void TunnelSetup::start() {
   }
 }
 
+bool TunnelSetup::defers_connect() const {
+  return ctx_.config.defer_tunnel_connect && !ctx_.config.upstream_proxy && !ctx_.replay_https &&
+         ctx_.interception != nullptr &&
+         ctx_.policy.decide({ctx_.client_ip, host(), std::string()}) == TunnelMode::kIntercept;
+}
+
 void TunnelSetup::answer_error(int status, std::string_view message) {
+  if (deferred_) {
+    // The client has its 200 already: an HTTP answer would land inside the tunnel.
+    fail(std::string(message));
+    return;
+  }
   proxy::answer_error(ctx_, exchange_, status, message);
 }
 
@@ -57,6 +77,10 @@ void TunnelSetup::upstream_connected(const UpstreamInfo& info) {
   ex.flow().server_address = info.server_address;
   ex.flow().timings.dns = info.dns_ms;
   ex.flow().timings.connect = info.connect_ms;
+  if (deferred_) {
+    hand_over_to_relay({});  // the only reason a deferred tunnel connects here
+    return;
+  }
   if (ctx_.config.upstream_proxy) {
     proxy_answer_ = std::make_unique<http::Parser>(http::MessageKind::kResponse);
     proxy_answer_->expect_response_to_connect();
@@ -205,7 +229,7 @@ void TunnelSetup::sniff() {
       return;
     case tls::Sniffed::kHttp:
       // Plain HTTP sent into the tunnel: parse it like any other request.
-      ctx_.upstream.kept = true;
+      ctx_.upstream.kept = ctx_.upstream.open;
       hand_over_to_http(origin_basics("http"), std::exchange(client_buf_, {}));
       return;
     case tls::Sniffed::kTls:
@@ -215,6 +239,13 @@ void TunnelSetup::sniff() {
       server_name_ = tls::is_usable_server_name(sni_) ? sni_ : host();
       if (ctx_.policy.decide({ctx_.client_ip, host(), server_name_}) == TunnelMode::kBlind) {
         hand_over_to_relay({});
+        return;
+      }
+      if (deferred_) {
+        // No origin to copy names from: the leaf carries the server name alone.
+        TunnelOrigin origin = origin_basics("https");
+        origin.tls.sni = sni_;
+        start_client_tls(std::move(origin), nullptr);
         return;
       }
       start_origin_tls();
@@ -268,6 +299,12 @@ void TunnelSetup::origin_tls_done() {
     hand_over_to_http(std::move(origin), std::exchange(client_buf_, {}));
     return;
   }
+  start_client_tls(std::move(origin), origin_cert);
+}
+
+// `origin_cert` (may be null) belongs to the origin's endpoint: used before a refusal
+// lets that connection go.
+void TunnelSetup::start_client_tls(TunnelOrigin origin, X509* origin_cert) {
   auto leaf = ctx_.interception->certificates->leaf_for(origin.origin_host, origin_cert);
   if (!origin.refusal.empty()) ctx_.release_upstream(false);
   if (!leaf) {
@@ -370,6 +407,13 @@ void TunnelSetup::hand_over_to_http(TunnelOrigin origin, std::string plaintext) 
 }
 
 void TunnelSetup::hand_over_to_relay(std::string from_upstream) {
+  if (deferred_ && !ctx_.upstream.open) {
+    // A deferred tunnel that turns out blind needs its origin after all; the
+    // relay starts once it is connected (upstream_connected).
+    state_ = State::kConnecting;
+    ctx_.open_upstream(host(), exchange_->connect_target->port, false);
+    return;
+  }
   state_ = State::kHandedOver;
   ctx_.switch_to(std::make_unique<Relay>(ctx_, std::move(*exchange_), std::move(from_upstream),
                                          std::exchange(client_buf_, {})));

@@ -10,7 +10,12 @@
 //   * HTTP/1 bytes: an Http1Layer with a TunnelRoute, in plaintext;
 //   * anything else, a host that is not intercepted, or an origin that speaks first:
 //     a blind Relay.
+// With Config::defer_tunnel_connect (server replay) it answers 200 before connecting
+// and intercepts TLS with a leaf for the server name alone; the origin connection is
+// opened only for a blind relay, or later by the Http1Layer for a forwarded request.
 // An intercepted CONNECT is not a flow (its requests are); a blind one is.
+#include <openssl/x509.h>
+
 #include <string>
 #include <string_view>
 
@@ -55,8 +60,10 @@ class TunnelSetup : public Layer {
 
   void established();
   void sniff();
+  bool defers_connect() const;
   void start_origin_tls();
   void origin_tls_done();
+  void start_client_tls(TunnelOrigin origin, X509* origin_cert);
   void client_tls_progress();
   void client_handshake_failed(const std::string& error);
   TunnelOrigin origin_basics(const char* scheme) const;
@@ -75,6 +82,7 @@ class TunnelSetup : public Layer {
   std::string server_name_;  // the SNI when it is a usable name, else the CONNECT host
   std::int64_t origin_tls_started_us_ = 0;
   std::optional<TunnelOrigin> origin_;  // known once the origin's handshake ended
+  bool deferred_ = false;  // 200 sent before connecting (Config::defer_tunnel_connect)
 };
 
 }  // namespace flowscope::proxy

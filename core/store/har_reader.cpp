@@ -387,6 +387,7 @@ Result<flow::Flow> flow_from_har_entry(const json& entry, std::size_t index) {
   }
   flow.client_address = string_at(ours, "clientAddress").value_or("");
   flow.replay_of = string_at(ours, "replayOf").value_or("");
+  flow.served_from = string_at(ours, "servedFrom").value_or("");
   if (const json* tls = object_at(ours, "tls")) flow.tls = tls_from(*tls);
   auto websocket = websocket_from_har(entry, ours, flow.response ? &flow.response->headers : nullptr,
                                       field(index, ""));

@@ -297,6 +297,7 @@ Json flowscope_json(const flow::Flow& flow) {
   if (flow.websocket) out["websocket"] = har::flowscope_websocket_json(*flow.websocket);
   if (!flow.replay_of.empty()) out["replayOf"] = flow.replay_of;
   if (!flow.redactions.empty()) out["redactions"] = har::redactions_json(flow.redactions);
+  if (!flow.served_from.empty()) out["servedFrom"] = flow.served_from;
   return out;
 }
 

@@ -66,7 +66,8 @@ Result<RecordingSummary> for_each_recorded_flow(const std::filesystem::path& pat
     return {};
   });
   if (!count) {
-    return fail(path.string() + ": " + count.error().message +
+    // read_har_file's message names the file already.
+    return fail(count.error().message +
                 " (flowscope reads JSON Lines stores, from run -w, and HAR files)");
   }
   return RecordingSummary{RecordingFormat::kHar, *count, 0};

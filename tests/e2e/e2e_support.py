@@ -101,18 +101,19 @@ class FlowscopeError(RuntimeError):
 
 
 class Flowscope:
-    """One `flowscope run --listen 127.0.0.1:0 ...` process (another address with listen=).
+    """One `flowscope run --listen 127.0.0.1:0 ...` process (another address with listen=, another
+    subcommand that prints the same listening line, such as serve, with command=).
 
     stdout and stderr are drained by threads so the proxy never blocks on a full pipe. The first
     stdout line must be exactly `flowscope: listening on 127.0.0.1:PORT` (the listen host).
     Clients reach it at 127.0.0.1 (self.url) whatever it listens on.
     """
 
-    def __init__(self, *options, binary=None, listen="127.0.0.1:0"):
+    def __init__(self, *options, binary=None, listen="127.0.0.1:0", command="run"):
         self.binary = binary or FLOWSCOPE
         self.home = make_tempdir("flowscope-home-")
         self.listen = listen
-        self.argv = [self.binary, "run", "--listen", listen] + [str(o) for o in options]
+        self.argv = [self.binary, command, "--listen", listen] + [str(o) for o in options]
         self.port = None
         self.first_line = None
         self._lines = []
@@ -943,9 +944,9 @@ class E2ETestCase(unittest.TestCase):
     # ("--no-intercept",) so that clients see the origin's own certificate.
     proxy_defaults = ()
 
-    def start_proxy(self, *options, listen="127.0.0.1:0"):
+    def start_proxy(self, *options, listen="127.0.0.1:0", command="run"):
         try:
-            p = Flowscope(*self.proxy_defaults, *options, listen=listen)
+            p = Flowscope(*self.proxy_defaults, *options, listen=listen, command=command)
         except FlowscopeError as e:
             self.fail(str(e))
         self._proxies.append(p)

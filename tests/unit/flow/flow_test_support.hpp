@@ -122,6 +122,7 @@ inline void expect_same_flow(const Flow& a, const Flow& b) {
     EXPECT_EQ(a.redactions[i].original_length, b.redactions[i].original_length) << "redaction " << i;
     EXPECT_EQ(a.redactions[i].content_encoding, b.redactions[i].content_encoding) << "redaction " << i;
   }
+  EXPECT_EQ(a.served_from, b.served_from);
 }
 
 // A WebSocket session after a 101 with one of each kind of message: text, binary, ping,

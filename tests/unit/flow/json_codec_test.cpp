@@ -60,6 +60,7 @@ Flow every_field_flow() {
                   {RedactionPlace::kQuery, "t\xffoken", 12, {}},
                   {RedactionPlace::kResponseBody, "items[0].password", 9, "gzip"},
                   {RedactionPlace::kRequestBody, "", 4096, "br"}};
+  f.served_from = "har-2";
   f.websocket = chat_websocket(f.started_us);
   WebSocket& ws = *f.websocket;
   ws.extensions = "x-\xff";  // not UTF-8
@@ -134,6 +135,7 @@ TEST(JsonCodec, RecordShape) {
   EXPECT_EQ(j["tunnel"]["port"], 443);
   EXPECT_EQ(j["tls"]["client"]["version"], "TLSv1.3");
   EXPECT_TRUE(j.contains("error"));
+  EXPECT_EQ(j["served_from"], "har-2");
 }
 
 TEST(JsonCodec, EmptyBodiesAndDefaults) {
@@ -283,6 +285,7 @@ TEST(JsonCodec, RandomFlowsMatchOracleAndRoundTrip) {
       f.redactions.push_back(Redaction{static_cast<RedactionPlace>(rng() % 5), bytes(12), rng(),
                                        rng() % 2 ? bytes(6) : std::string()});
     }
+    if (i % 3 == 1) f.served_from = bytes(8);
     if (i % 3 != 0) f.websocket = random_websocket(rng, bytes);
     std::string line;
     ASSERT_NO_THROW(line = to_json_line(f));

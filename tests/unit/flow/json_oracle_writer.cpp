@@ -186,6 +186,7 @@ json oracle_json(const Flow& flow) {
     }
     out["redactions"] = std::move(notes);
   }
+  if (!flow.served_from.empty()) out["served_from"] = string_value(flow.served_from);
   return out;
 }
 
