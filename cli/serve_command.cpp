@@ -44,7 +44,7 @@ void add_serve_command(CLI::App& app, int& exit_code) {
       ->required();
   add_proxy_options(*serve_app, options->proxy);
   add_server_replay_flags(*serve_app, options->replay);
-  serve_app->add_option("--filter", options->replay.filter,
+  serve_app->add_option("--from-filter", options->replay.filter,
                         "Serve only the recorded flows this expression matches, e.g. '~d api.example.com' "
                         "(docs/filters.md)");
   serve_app->add_flag("-q,--quiet", options->replay.quiet, "Do not print a line per request");

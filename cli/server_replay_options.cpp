@@ -46,7 +46,7 @@ std::expected<std::shared_ptr<server_replay::ServerReplayHook>, int> set_up_serv
   std::optional<filter::Filter> filter;
   if (flags.filter) {
     auto compiled = filter::Filter::compile(*flags.filter);
-    if (!compiled) return std::unexpected(print_error("--filter: " + compiled.error().message, 2));
+    if (!compiled) return std::unexpected(print_error("--from-filter: " + compiled.error().message, 2));
     filter = std::move(*compiled);
   }
 
@@ -63,7 +63,7 @@ std::expected<std::shared_ptr<server_replay::ServerReplayHook>, int> set_up_serv
               " without a response to serve left out (tunnels, WebSockets, failures)";
   }
   if (recording->skipped > 0) loaded += "; " + std::to_string(recording->skipped) + " unreadable records skipped";
-  if (not_matching > 0) loaded += "; " + std::to_string(not_matching) + " not matching --filter";
+  if (not_matching > 0) loaded += "; " + std::to_string(not_matching) + " not matching --from-filter";
   std::fprintf(stderr, "%s\n", loaded.c_str());
   if (responses->truncated() > 0) {
     std::fprintf(stderr,

@@ -126,7 +126,7 @@ class ExitCodeTest(e2e.E2ETestCase):
     def test_no_subcommand(self):
         p = e2e.run_flowscope()
         self.assertEqual(p.returncode, 2, e2e.describe_run(p))
-        self.assertIn("flowscope needs a subcommand: run record export import ca", p.stderr)
+        self.assertIn("flowscope needs a subcommand: run record serve export import ca show diff replay", p.stderr)
         p = e2e.run_flowscope("ca")
         self.assertEqual(p.returncode, 2, e2e.describe_run(p))
         self.assertIn("flowscope ca needs a subcommand: path export install uninstall", p.stderr)

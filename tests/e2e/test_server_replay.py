@@ -426,7 +426,7 @@ class ServeTest(e2e.E2ETestCase):
         origin = self.start_origin(routes())
         store = self.record(origin, "/hello", "/missing")
         origin.stop()
-        proxy = self.serve(store, "--filter", "~c 4xx")
+        proxy = self.serve(store, "--from-filter", "~c 4xx")
         self.assertEqual(self.fetch(proxy, origin.url("/missing")).status, 404)
         self.assertCurlError(self.fetch(proxy, origin.url("/hello")), 502)
 
@@ -435,7 +435,7 @@ class ServeTest(e2e.E2ETestCase):
         p = e2e.run_flowscope("serve", "--listen", "127.0.0.1:0", "--from", missing, "--match", "header")
         self.assertEqual(p.returncode, 2, e2e.describe_run(p))
         self.assertIn("--match header needs a name: --match header=NAME", p.stderr)
-        p = e2e.run_flowscope("serve", "--listen", "127.0.0.1:0", "--from", missing, "--filter", "~c &")
+        p = e2e.run_flowscope("serve", "--listen", "127.0.0.1:0", "--from", missing, "--from-filter", "~c &")
         self.assertEqual(p.returncode, 2, e2e.describe_run(p))
         p = e2e.run_flowscope("serve", "--listen", "127.0.0.1:0", "--from", missing)
         self.assertEqual(p.returncode, 1, e2e.describe_run(p))
