@@ -3,14 +3,14 @@
 namespace flowscope::filter {
 
 FilteringSink::FilteringSink(Filter filter, std::shared_ptr<flow::FlowSink> next)
-    : filter_(std::move(filter)), next_(std::move(next)) {}
+    : ForwardingSink(std::move(next)), filter_(std::move(filter)) {}
 
 void FilteringSink::on_flow(const flow::Flow& flow) {
-  if (next_->wants_live_events()) {
+  if (next().wants_live_events()) {
     std::lock_guard lock(mutex_);
     live_ids_.erase(flow.id);
   }
-  if (filter_.matches(flow)) next_->on_flow(flow);
+  if (filter_.matches(flow)) next().on_flow(flow);
 }
 
 void FilteringSink::on_flow_event(const flow::FlowEvent& event) {
@@ -24,7 +24,7 @@ void FilteringSink::on_flow_event(const flow::FlowEvent& event) {
     std::lock_guard lock(mutex_);
     if (!live_ids_.contains(event.flow.id)) return;
   }
-  next_->on_flow_event(event);
+  next().on_flow_event(event);
 }
 
 }  // namespace flowscope::filter

@@ -16,19 +16,15 @@
 
 namespace flowscope::filter {
 
-class FilteringSink : public flow::FlowSink {
+class FilteringSink : public flow::ForwardingSink {
  public:
   FilteringSink(Filter filter, std::shared_ptr<flow::FlowSink> next);
 
   void on_flow(const flow::Flow& flow) override;
-  bool wants_live_events() const override { return next_->wants_live_events(); }
   void on_flow_event(const flow::FlowEvent& event) override;
-  void on_notice(const std::string& line) override { next_->on_notice(line); }
-  void flush() override { next_->flush(); }
 
  private:
   Filter filter_;
-  std::shared_ptr<flow::FlowSink> next_;
   std::mutex mutex_;
   std::unordered_set<std::string> live_ids_;  // flows whose live events pass, until they finish
 };

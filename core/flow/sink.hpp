@@ -54,6 +54,24 @@ class MemorySink : public FlowSink {
   std::vector<std::string> notices_;
 };
 
+// A sink in front of another (filter::FilteringSink, redact::RedactingSink): it hands
+// everything on unless it overrides a call.
+class ForwardingSink : public FlowSink {
+ public:
+  explicit ForwardingSink(std::shared_ptr<FlowSink> next) : next_(std::move(next)) {}
+  void on_flow(const Flow& flow) override { next_->on_flow(flow); }
+  bool wants_live_events() const override { return next_->wants_live_events(); }
+  void on_flow_event(const FlowEvent& event) override { next_->on_flow_event(event); }
+  void on_notice(const std::string& line) override { next_->on_notice(line); }
+  void flush() override { next_->flush(); }
+
+ protected:
+  FlowSink& next() const { return *next_; }
+
+ private:
+  std::shared_ptr<FlowSink> next_;
+};
+
 // Fans one flow out to several sinks.
 class TeeSink : public FlowSink {
  public:

@@ -38,7 +38,6 @@ struct Exchange {
   std::optional<HookPoint> paused_at;
   bool request_held = false;   // nothing of the request has gone upstream yet
   bool response_held = false;  // nothing of the response has gone to the client yet
-  bool hold_released = false;  // a held body outgrew the limit and streams: no edit
   std::optional<http::AbsoluteUrl> held_url;         // where a held request goes
   std::optional<http::ResponseHead> held_response;   // a held response's head
   std::string held_body;                             // the held message's body so far

@@ -93,9 +93,10 @@ class Http1Layer : public Layer {
   void on_held_response_end(HookAnswer answer);
   void hold_request_piece(std::string_view piece);
   void hold_response_piece(std::string_view piece);
-  // Sends what was held and lets the rest of the message stream.
-  void release_held_request();
-  void release_held_response();
+  // Sends the held message's head (the request to `url`) and body so far; the rest of
+  // the message streams.
+  void release_held_request(const http::AbsoluteUrl& url);
+  void release_held_response(http::ResponseHead head);
   void pause_at(HookPoint point);
   bool paused() const { return exchange_ && exchange_->paused_at.has_value(); }
   // After a resume: the origin's bytes and end that arrived while paused.

@@ -63,10 +63,7 @@ bool Http1Layer::on_request_head_answer(HookAnswer answer, http::AbsoluteUrl url
       }
       return true;
   }
-  ex.request_held = false;
-  start_forwarding(url);
-  // What arrived while the head was paused goes after it.
-  if (!ex.held_body.empty()) send_body_piece(false, std::exchange(ex.held_body, {}));
+  release_held_request(url);  // what arrived while the head was paused goes after it
   // held_end is the response's from here on.
   std::optional<http::Headers> trailers = std::exchange(ex.held_end, std::nullopt);
   if (ex.request_complete) end_forwarded_request(trailers.value_or(http::Headers{}));
@@ -95,15 +92,14 @@ bool Http1Layer::adopt_changed_request(http::AbsoluteUrl& url) {
 void Http1Layer::hold_request_piece(std::string_view piece) {
   Exchange& ex = *exchange_;
   ex.held_body.append(piece);
-  if (!ex.paused_at && ex.held_body.size() > hold_limit(ctx_.config)) release_held_request();
+  if (!ex.paused_at && ex.held_body.size() > hold_limit(ctx_.config)) release_held_request(*ex.held_url);
 }
 
-void Http1Layer::release_held_request() {
+void Http1Layer::release_held_request(const http::AbsoluteUrl& url) {
   Exchange& ex = *exchange_;
   ex.request_held = false;
-  ex.hold_released = true;
-  start_forwarding(*ex.held_url);
-  send_body_piece(false, std::exchange(ex.held_body, {}));
+  start_forwarding(url);
+  if (!ex.held_body.empty()) send_body_piece(false, std::exchange(ex.held_body, {}));
 }
 
 // The whole request has been read and nothing of it sent: the end hook decides.
@@ -140,9 +136,7 @@ void Http1Layer::on_held_request_end(HookAnswer answer) {
     case HookAnswer::Kind::kHold:
       break;
   }
-  ex.request_held = false;
-  start_forwarding(url);
-  if (!ex.held_body.empty()) send_body_piece(false, std::exchange(ex.held_body, {}));
+  release_held_request(url);
   // held_end is the response's from here on.
   std::optional<http::Headers> trailers = std::exchange(ex.held_end, std::nullopt);
   send_body_end(false, trailers.value_or(http::Headers{}));
@@ -182,10 +176,7 @@ bool Http1Layer::on_response_head_answer(HookAnswer answer, http::ResponseHead h
       }
       return true;
   }
-  ex.response_held = false;
-  emit_response_head(std::move(head));
-  // What arrived while the head was paused goes after it.
-  if (!ex.held_body.empty()) send_body_piece(true, std::exchange(ex.held_body, {}));
+  release_held_response(std::move(head));  // what arrived while the head was paused goes after it
   if (ex.held_upgrade) {
     hand_over_to_relay(std::exchange(upstream_buf_, {}));
     return false;
@@ -200,15 +191,16 @@ bool Http1Layer::on_response_head_answer(HookAnswer answer, http::ResponseHead h
 void Http1Layer::hold_response_piece(std::string_view piece) {
   Exchange& ex = *exchange_;
   ex.held_body.append(piece);
-  if (!ex.paused_at && ex.held_body.size() > hold_limit(ctx_.config)) release_held_response();
+  if (!ex.paused_at && ex.held_body.size() > hold_limit(ctx_.config)) {
+    release_held_response(*std::exchange(ex.held_response, std::nullopt));
+  }
 }
 
-void Http1Layer::release_held_response() {
+void Http1Layer::release_held_response(http::ResponseHead head) {
   Exchange& ex = *exchange_;
   ex.response_held = false;
-  ex.hold_released = true;
-  emit_response_head(*std::exchange(ex.held_response, std::nullopt));
-  send_body_piece(true, std::exchange(ex.held_body, {}));
+  emit_response_head(std::move(head));
+  if (!ex.held_body.empty()) send_body_piece(true, std::exchange(ex.held_body, {}));
 }
 
 // The whole response has been read and nothing of it sent: the end hook decides.
@@ -248,9 +240,7 @@ void Http1Layer::on_held_response_end(HookAnswer answer) {
     case HookAnswer::Kind::kHold:
       break;
   }
-  ex.response_held = false;
-  emit_response_head(std::move(head));
-  if (!ex.held_body.empty()) send_body_piece(true, std::exchange(ex.held_body, {}));
+  release_held_response(std::move(head));
   send_body_end(true, ex.held_end.value_or(http::Headers{}));
   complete_exchange(ex.held_unsolicited);
 }

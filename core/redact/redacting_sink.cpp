@@ -3,21 +3,21 @@
 namespace flowscope::redact {
 
 RedactingSink::RedactingSink(Redactor redactor, std::shared_ptr<flow::FlowSink> next)
-    : redactor_(std::move(redactor)), next_(std::move(next)) {}
+    : ForwardingSink(std::move(next)), redactor_(std::move(redactor)) {}
 
 void RedactingSink::on_flow(const flow::Flow& flow) {
   if (auto redacted = redactor_.redacted(flow)) {
-    next_->on_flow(*redacted);
+    next().on_flow(*redacted);
   } else {
-    next_->on_flow(flow);
+    next().on_flow(flow);
   }
 }
 
 void RedactingSink::on_flow_event(const flow::FlowEvent& event) {
   if (auto redacted = redactor_.redacted(event.flow)) {
-    next_->on_flow_event(flow::FlowEvent{event.stage, std::move(*redacted)});
+    next().on_flow_event(flow::FlowEvent{event.stage, std::move(*redacted)});
   } else {
-    next_->on_flow_event(event);
+    next().on_flow_event(event);
   }
 }
 

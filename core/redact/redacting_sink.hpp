@@ -3,28 +3,23 @@
 // way filter::FilteringSink hands on only matching ones. The engine puts it in front of
 // every sink and the store when EngineOptions::redactor is set.
 #include <memory>
-#include <string>
 
 #include "core/flow/sink.hpp"
 #include "core/redact/redactor.hpp"
 
 namespace flowscope::redact {
 
-class RedactingSink : public flow::FlowSink {
+class RedactingSink : public flow::ForwardingSink {
  public:
   RedactingSink(Redactor redactor, std::shared_ptr<flow::FlowSink> next);
 
   void on_flow(const flow::Flow& flow) override;
-  bool wants_live_events() const override { return next_->wants_live_events(); }
   // Live events carry heads (a URL, Cookie, Authorization) and no bodies; WebSocket
   // message events pass as they are.
   void on_flow_event(const flow::FlowEvent& event) override;
-  void on_notice(const std::string& line) override { next_->on_notice(line); }
-  void flush() override { next_->flush(); }
 
  private:
   Redactor redactor_;
-  std::shared_ptr<flow::FlowSink> next_;
 };
 
 }  // namespace flowscope::redact

@@ -7,6 +7,7 @@
 #include "core/proxy/host_policy.hpp"
 #include "core/server_replay/server_replay_hook.hpp"
 #include "core/tls/contexts.hpp"
+#include "minting_certificates.hpp"
 #include "session_harness.hpp"
 #include "tests/unit/server_replay/recorded_flows.hpp"
 #include "tests/unit/tls/self_signed.hpp"
@@ -18,19 +19,6 @@ using tls::Endpoint;
 using tls::EndpointState;
 
 constexpr std::string_view kEstablished = "HTTP/1.1 200 Connection Established\r\n\r\n";
-
-class MintingCertificates : public tls::CertificateSource {
- public:
-  Result<tls::LeafCertificate> leaf_for(const std::string& name, X509* upstream) override {
-    names.push_back(name);
-    saw_upstream = saw_upstream || upstream != nullptr;
-    last = std::make_shared<tls::testing::SelfSigned>(tls::testing::make_self_signed(name));
-    return tls::LeafCertificate{last->cert.get(), last->key.get(), last};
-  }
-  std::vector<std::string> names;
-  bool saw_upstream = false;
-  std::shared_ptr<tls::testing::SelfSigned> last;
-};
 
 class DeferredTunnel : public ::testing::Test {
  protected:

@@ -5,6 +5,7 @@
 #include "core/proxy/host_policy.hpp"
 #include "core/proxy/replay_request.hpp"
 #include "core/tls/contexts.hpp"
+#include "minting_certificates.hpp"
 #include "session_harness.hpp"
 #include "tests/unit/tls/self_signed.hpp"
 
@@ -13,21 +14,6 @@ namespace {
 
 using tls::Endpoint;
 using tls::EndpointState;
-
-// Mints a self-signed certificate per name and remembers what it was asked.
-class FakeCertificates : public tls::CertificateSource {
- public:
-  Result<tls::LeafCertificate> leaf_for(const std::string& name, X509* upstream) override {
-    names.push_back(name);
-    saw_upstream = upstream != nullptr;
-    auto identity = std::make_shared<tls::testing::SelfSigned>(tls::testing::make_self_signed(name));
-    last = identity;
-    return tls::LeafCertificate{identity->cert.get(), identity->key.get(), identity};
-  }
-  std::vector<std::string> names;
-  bool saw_upstream = false;
-  std::shared_ptr<tls::testing::SelfSigned> last;
-};
 
 class SessionIntercept : public ::testing::Test {
  protected:
@@ -102,7 +88,7 @@ class SessionIntercept : public ::testing::Test {
   tls::SslCtxPtr browser_ctx_;
   std::int64_t now_ms_ = 1'000;
   std::unique_ptr<HostPolicy> policy_;
-  FakeCertificates certificates_;
+  MintingCertificates certificates_;
   Interception interception_;
   std::optional<SessionHarness> harness_;
   std::optional<Endpoint> browser_;
