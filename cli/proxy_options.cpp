@@ -136,19 +136,20 @@ void add_proxy_options(CLI::App& app, ProxyOptions& o) {
                  "Also redact JSON and form body fields whose name matches this regex (repeatable)");
 }
 
-std::expected<std::unique_ptr<engine::Engine>, int> start_engine(const ProxyOptions& options,
-                                                                 std::vector<std::shared_ptr<flow::FlowSink>> sinks) {
+std::expected<std::unique_ptr<engine::Engine>, EngineStartFailure> try_start_engine(
+    const ProxyOptions& options, std::vector<std::shared_ptr<flow::FlowSink>> sinks) {
+  auto failure = [](std::string message, int exit_code) {
+    return std::unexpected(EngineStartFailure{exit_code, std::move(message)});
+  };
   engine::EngineOptions engine_options = options.engine;
-  if (auto added = add_filter_and_redactor(options, engine_options); !added) {
-    return std::unexpected(print_error(added.error().message, 2));
-  }
+  if (auto added = add_filter_and_redactor(options, engine_options); !added) return failure(added.error().message, 2);
   if (!engine_options.store.path.empty()) {  // --fsync is checked only with a store, as it is used only then
     auto fsync = parse_fsync(options.fsync);
-    if (!fsync) return std::unexpected(print_error(fsync.error().message, 2));
+    if (!fsync) return failure(fsync.error().message, 2);
     engine_options.store.fsync = *fsync;
   }
   auto config = build_config(options);
-  if (!config) return std::unexpected(print_error(config.error().message, 1));
+  if (!config) return failure(config.error().message, 1);
   engine_options.config = std::move(*config);
   engine_options.intercept = !options.no_intercept;
   for (auto& sink : sinks) engine_options.sinks.push_back(std::move(sink));
@@ -156,9 +157,16 @@ std::expected<std::unique_ptr<engine::Engine>, int> start_engine(const ProxyOpti
   auto started = engine->start();
   if (!started) {
     const bool usage = started.error().step == engine::StartError::Step::kStore;
-    return std::unexpected(print_error(started.error().message, usage ? 2 : 1));
+    return failure(started.error().message, usage ? 2 : 1);
   }
   return engine;
+}
+
+std::expected<std::unique_ptr<engine::Engine>, int> start_engine(const ProxyOptions& options,
+                                                                 std::vector<std::shared_ptr<flow::FlowSink>> sinks) {
+  auto engine = try_start_engine(options, std::move(sinks));
+  if (!engine) return std::unexpected(print_error(engine.error().message, engine.error().exit_code));
+  return std::move(*engine);
 }
 
 }  // namespace flowscope::cli

@@ -41,9 +41,19 @@ void add_proxy_options(CLI::App& app, ProxyOptions& options);
 // takes only these.
 void add_upstream_options(CLI::App& app, ProxyOptions& options);
 
-// Starts the engine the flags describe, with `sinks` before the -w store. On failure
-// prints why ("flowscope: …") and gives the exit code: 2 for a bad -w, --fsync, --filter
-// or redaction pattern, 1 for anything else (a bad flag value, the CA, the listen address).
+// Why the engine did not start: the exit code is 2 for a bad -w, --fsync, --filter or
+// redaction pattern, 1 for anything else (a bad flag value, the CA, the listen address).
+struct EngineStartFailure {
+  int exit_code = 1;
+  std::string message;  // a sentence a person can act on
+};
+
+// Starts the engine the flags describe, with `sinks` before the -w store. The GUI shows
+// the failure in its window; start_engine prints it.
+std::expected<std::unique_ptr<engine::Engine>, EngineStartFailure> try_start_engine(
+    const ProxyOptions& options, std::vector<std::shared_ptr<flow::FlowSink>> sinks);
+
+// try_start_engine for the CLI: on failure prints why ("flowscope: …") and gives the exit code.
 std::expected<std::unique_ptr<engine::Engine>, int> start_engine(const ProxyOptions& options,
                                                                  std::vector<std::shared_ptr<flow::FlowSink>> sinks);
 
