@@ -18,10 +18,13 @@ void RecordingLoader::stop() {
   stopping_ = false;
 }
 
-bool RecordingLoader::start(std::filesystem::path path) {
+bool RecordingLoader::start(std::filesystem::path path, bool bodies) {
   stop();
+  bodies_ = bodies;
   {
     std::lock_guard lock(mutex_);
+    reader_.reset();
+    store_index_.clear();
     ready_.clear();
     error_.reset();
     warnings_.clear();
@@ -57,21 +60,33 @@ void RecordingLoader::run() {
 }
 
 void RecordingLoader::load_store() {
-  auto reader = store::StoreReader::open(path_);
-  if (!reader) {
+  auto opened = store::StoreReader::open(path_);
+  if (!opened) {
     std::lock_guard lock(mutex_);
-    error_ = reader.error().message;
+    error_ = opened.error().message;
     return;
+  }
+  auto reader = std::make_shared<const store::StoreReader>(std::move(*opened));
+  {
+    std::lock_guard lock(mutex_);
+    reader_ = reader;
   }
   for (const auto& warning : reader->warnings()) warn(warning);
   const double total = static_cast<double>(reader->size());
-  auto walked = reader->for_each([&](std::size_t index, Result<flow::Flow> flow) {
-    if (stopping_) return false;
-    if (flow) deliver(std::move(*flow));
-    else warn("skipped: " + flow.error().message);
-    progress_ = static_cast<double>(index + 1) / total;
-    return true;
-  });
+  auto walked = reader->for_each(
+      [&](std::size_t index, Result<flow::Flow> flow) {
+        if (stopping_) return false;
+        if (flow) {
+          std::lock_guard lock(mutex_);
+          store_index_.emplace(flow->id, index);
+          ready_.push_back(std::move(*flow));
+        } else {
+          warn("skipped: " + flow.error().message);
+        }
+        progress_ = static_cast<double>(index + 1) / total;
+        return true;
+      },
+      bodies_ ? store::StoreReader::Bodies::kInclude : store::StoreReader::Bodies::kSkip);
   if (!walked && !stopping_) {
     std::lock_guard lock(mutex_);
     error_ = walked.error().message;
@@ -110,6 +125,20 @@ void RecordingLoader::warn(std::string warning) {
   std::lock_guard lock(mutex_);
   warnings_.push_back(std::move(warning));
   ++skipped_;
+}
+
+Result<flow::Flow> RecordingLoader::read_full(std::string_view id) const {
+  std::shared_ptr<const store::StoreReader> reader;
+  std::size_t index = 0;
+  {
+    std::lock_guard lock(mutex_);
+    auto found = store_index_.find(std::string(id));
+    if (!reader_ || found == store_index_.end())
+      return fail("flow " + std::string(id) + " is not in the store " + path_.string());
+    reader = reader_;
+    index = found->second;
+  }
+  return reader->read(index);  // pread: safe while the load goes on
 }
 
 double RecordingLoader::progress() const { return progress_; }

@@ -6,13 +6,18 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "core/flow/flow.hpp"
+#include "core/result.hpp"
+#include "core/store/store_reader.hpp"
 
 namespace flowscope::gui {
 
@@ -25,7 +30,10 @@ class RecordingLoader {
 
   // Stops any load under way and starts reading `path`. False (and error() says why)
   // when the file does not exist or is not a regular file.
-  bool start(std::filesystem::path path);
+  // bodies=false keeps every body's data out of the flows handed over (sizes kept), so
+  // memory follows the flow count; read_full() gets a store's flow whole on selection.
+  // A HAR is parsed whole either way.
+  bool start(std::filesystem::path path, bool bodies = true);
   // 0..1: by bytes for a HAR, by flows of the indexed store for a .jsonl.
   double progress() const;
   // Flows read since the last take, in file order.
@@ -39,6 +47,9 @@ class RecordingLoader {
   // One sentence per skipped record or torn line.
   std::vector<std::string> warnings() const;
   const std::filesystem::path& path() const { return path_; }
+  // The flow `id` of the store being (or last) loaded, bodies included; thread-safe
+  // against the load. An error for a HAR (its flows came whole) or an unknown id.
+  Result<flow::Flow> read_full(std::string_view id) const;
 
  private:
   void stop();
@@ -53,12 +64,15 @@ class RecordingLoader {
   std::atomic<bool> stopping_{false};
   std::atomic<bool> finished_{true};
   std::atomic<double> progress_{0};
+  bool bodies_ = true;
 
   mutable std::mutex mutex_;  // guards the members below
   std::vector<flow::Flow> ready_;
   std::optional<std::string> error_;
   std::vector<std::string> warnings_;
   std::size_t skipped_ = 0;
+  std::shared_ptr<const store::StoreReader> reader_;          // a store's, once indexed
+  std::unordered_map<std::string, std::size_t> store_index_;  // flow id -> store index
 };
 
 }  // namespace flowscope::gui

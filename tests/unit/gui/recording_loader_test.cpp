@@ -77,6 +77,20 @@ TEST_F(RecordingLoaderTest, ReadsAStoreInOrder) {
   EXPECT_DOUBLE_EQ(loader.progress(), 1.0);
 }
 
+TEST_F(RecordingLoaderTest, WithoutBodiesAFlowIsReadWholeOnRequest) {
+  auto path = write_store(5);
+  RecordingLoader loader;
+  ASSERT_TRUE(loader.start(path, /*bodies=*/false));
+  auto flows = load_all(loader);
+  ASSERT_EQ(flows.size(), 5u);
+  EXPECT_EQ(flows[2].response->body.data, "");
+  EXPECT_EQ(flows[2].response->body.size, 6u);
+  auto full = loader.read_full("f3");
+  ASSERT_TRUE(full) << full.error().message;
+  EXPECT_EQ(full->response->body.data, "body 3");
+  EXPECT_FALSE(loader.read_full("nope"));
+}
+
 TEST_F(RecordingLoaderTest, ReadsAHar) {
   auto path = dir_ / "flows.har";
   {
