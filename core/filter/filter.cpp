@@ -163,11 +163,17 @@ class Parser {
 
 }  // namespace
 
-Result<Filter> Filter::compile(std::string_view expression) {
+std::expected<Filter, ParseError> Filter::compile_with_position(std::string_view expression) {
   Parser parser(expression);
   auto root = parser.parse();
-  if (!root) return fail(format_parse_error(expression, root.error()));
+  if (!root) return std::unexpected(std::move(root.error()));
   return Filter(std::shared_ptr<const Node>(std::move(*root)), std::string(expression), parser.reads_bodies());
+}
+
+Result<Filter> Filter::compile(std::string_view expression) {
+  auto compiled = compile_with_position(expression);
+  if (!compiled) return fail(format_parse_error(expression, compiled.error()));
+  return std::move(*compiled);
 }
 
 }  // namespace flowscope::filter

@@ -3,11 +3,13 @@
 // docs/filters.md describes every term. Compile once, then match many flows; a
 // compiled Filter is immutable, cheap to copy (its tree is shared) and safe to match
 // from several threads at once.
+#include <expected>
 #include <memory>
 #include <string>
 #include <string_view>
 
 #include "core/filter/node.hpp"
+#include "core/filter/parse_error.hpp"
 #include "core/flow/flow.hpp"
 #include "core/result.hpp"
 
@@ -18,6 +20,9 @@ class Filter {
   // A parse error's message names the problem and ends with the expression and a caret
   // under the column, ready to print.
   static Result<Filter> compile(std::string_view expression);
+  // The same parse, with the error unformatted: its message and column, for a caller
+  // that shows the caret itself (the GUI's filter box).
+  static std::expected<Filter, ParseError> compile_with_position(std::string_view expression);
 
   bool matches(const flow::Flow& flow) const { return root_->matches(flow); }
   const std::string& expression() const { return expression_; }

@@ -13,9 +13,7 @@
 
 namespace flowscope::store {
 
-namespace {
-
-Result<RecordingFormat> format_of(const std::filesystem::path& path) {
+Result<RecordingFormat> recording_format(const std::filesystem::path& path) {
   const std::string extension = path.extension().string();
   if (http::iequals(extension, ".har")) return RecordingFormat::kHar;
   if (http::iequals(extension, ".jsonl") || http::iequals(extension, ".ndjson"))
@@ -28,6 +26,8 @@ Result<RecordingFormat> format_of(const std::filesystem::path& path) {
   if (record.is_object() && record.contains("format")) return RecordingFormat::kStore;
   return RecordingFormat::kHar;
 }
+
+namespace {
 
 Result<RecordingSummary> visit_store(const std::filesystem::path& path,
                                      const std::function<void(flow::Flow&&)>& visit,
@@ -58,7 +58,7 @@ Result<RecordingSummary> visit_store(const std::filesystem::path& path,
 Result<RecordingSummary> for_each_recorded_flow(const std::filesystem::path& path,
                                                 const std::function<void(flow::Flow&&)>& visit,
                                                 const RecordingReadOptions& options) {
-  auto format = format_of(path);
+  auto format = recording_format(path);
   if (!format) return std::unexpected(format.error());
   if (*format == RecordingFormat::kStore) return visit_store(path, visit, options);
   auto count = read_har_file(path, [&](flow::Flow&& flow) -> Result<void> {

@@ -30,6 +30,10 @@ struct RecordingReadOptions {
   std::function<void(const std::string&)> warn;
 };
 
+// Which of the two `path` is, by its extension or else its first line. An error means
+// the file could not be opened; it names the file.
+Result<RecordingFormat> recording_format(const std::filesystem::path& path);
+
 // Hands each flow to `visit` in file order, holding one at a time. An error means the
 // file could not be read at all (missing, not a HAR, I/O); it names the file.
 Result<RecordingSummary> for_each_recorded_flow(const std::filesystem::path& path,

@@ -76,5 +76,19 @@ TEST(FilterErrors, CaretCountsCharactersNotBytes) {
   EXPECT_EQ(error_of("café & ~c"), "expected an argument after ~c\n  café & ~c\n           ^");
 }
 
+// The GUI draws its own caret, so it needs the bare message and the byte column.
+TEST(FilterErrors, CompileWithPositionKeepsTheColumnApart) {
+  auto missing = Filter::compile_with_position("~m GET & ~u");
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().message, "expected an argument after ~u");
+  EXPECT_EQ(missing.error().column, 11u);
+  auto unknown = Filter::compile_with_position("caf\xc3\xa9 & ~nope");
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().column, 8u);  // bytes, not characters
+  auto good = Filter::compile_with_position("~c 200");
+  ASSERT_TRUE(good);
+  EXPECT_EQ(good->expression(), "~c 200");
+}
+
 }  // namespace
 }  // namespace flowscope::filter
