@@ -27,8 +27,10 @@ EngineParts start_engine(GuiOptions& options) {
   parts.paused = std::make_shared<PausedList>(
       std::chrono::milliseconds(options.proxy.engine.config.breakpoint_timeout_ms));
   parts.store_path = options.proxy.engine.store.path;
-  options.proxy.engine.hooks.push_back(std::make_shared<BreakpointHook>(parts.breakpoints, parts.paused));
-  auto engine = cli::try_start_engine(options.proxy, {parts.live});
+  // The hook is a sink too: a finished flow tells it to forget an exchange it held.
+  auto breakpoint_hook = std::make_shared<BreakpointHook>(parts.breakpoints, parts.paused);
+  options.proxy.engine.hooks.push_back(breakpoint_hook);
+  auto engine = cli::try_start_engine(options.proxy, {parts.live, breakpoint_hook});
   if (engine) {
     parts.engine = std::move(*engine);
     std::fprintf(stderr, "flowscope-gui: proxy listening on %s\n", parts.engine->listen_address().c_str());
