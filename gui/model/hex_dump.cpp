@@ -8,7 +8,7 @@ std::string hex_dump_line(std::string_view data, std::size_t offset) {
   std::string line;
   if (offset >= data.size()) return line;
   const std::string_view bytes = data.substr(offset, kHexBytesPerLine);
-  char buffer[16];
+  char buffer[32];  // room for any size_t offset, which -Wformat-truncation checks
   std::snprintf(buffer, sizeof buffer, "%08zx  ", offset);
   line += buffer;
   for (std::size_t i = 0; i < kHexBytesPerLine; ++i) {
