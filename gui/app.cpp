@@ -40,11 +40,16 @@ void App::open_recording(const std::filesystem::path& path) {
 
 void App::take_loaded_flows() {
   if (loader_ == nullptr) return;
-  for (auto& flow : loader_->take()) flows_.add(std::move(flow));
+  // Flow ids are numbered per run ("1-1"), so a recording's ids would meet this run's
+  // live ones: its flows are listed as "file:1-1", and a replay of one says so in replay_of.
+  const std::string tag = loading_path_.stem().string() + ":";
+  for (auto& flow : loader_->take()) {
+    flow.id = tag + flow.id;
+    flows_.add(std::move(flow));
+  }
   if (loader_->done()) {
     if (auto error = loader_->error()) report(*error);
     else if (loader_->skipped() > 0) report(std::to_string(loader_->skipped()) + " unreadable records skipped in " + loading_path_.string());
-    for (auto& flow : loader_->take()) flows_.add(std::move(flow));
     loader_.reset();
   }
 }

@@ -10,7 +10,8 @@ namespace {
 
 CommandOutcome run_to_end(const std::string& command) {
   CommandOutcome outcome;
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
+  // In a subshell, so stderr joins stdout for every command of a list, not only the last.
+  FILE* pipe = popen(("(" + command + ") 2>&1").c_str(), "r");
   if (pipe == nullptr) return outcome;
   char buffer[512];
   while (std::fgets(buffer, sizeof buffer, pipe) != nullptr) outcome.output += buffer;

@@ -17,6 +17,7 @@ import struct
 import subprocess
 import sys
 import threading
+import time
 import zlib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -238,11 +239,17 @@ class GuiTest(e2e.E2ETestCase):
         state_path = os.path.join(self.dir, "breakpoint.json")
         # The paused request waits for the other connection's flow to finish, so the origin
         # answering /free proves a pause holds up no one else.
-        script = e2e.write_temp_file(("breakpoint request ~u /bp\nwait-paused\nwait-finished 1\n"
+        # The state dumped after the breakpoint command says it is set: only then may curl go.
+        ready_path = os.path.join(self.dir, "breakpoint-set.json")
+        script = e2e.write_temp_file(("breakpoint request ~u /bp\ndump-state %s\nwait-paused\nwait-finished 1\n"
                                       "edit-header X-Edited yes\ncontinue\nwait-finished 2\n"
-                                      "dump-state %s\nquit\n" % state_path).encode(), "bp.script")
+                                      "dump-state %s\nquit\n" % (ready_path, state_path)).encode(), "bp.script")
         gui = self.gui("--script", script)
         proxy = gui.proxy_url()
+        deadline = time.monotonic() + e2e.HANG_GUARD  # a hang guard, not a speed check
+        while not os.path.exists(ready_path) and gui.proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        self.assertTrue(os.path.exists(ready_path), "the script never set the breakpoint:\n" + gui.stderr)
         paused = {}
 
         def paused_request():
