@@ -110,7 +110,7 @@ void App::frame() {
   // The status bar takes the last line; the rest splits into the list and the side pane.
   const float status_height = ImGui::GetFrameHeightWithSpacing();
   const ImVec2 room = ImGui::GetContentRegionAvail();
-  const float list_width = std::max(320.0f, room.x * 0.55f);
+  const float list_width = std::max(320.0f, room.x * 0.58f);
   ImGui::BeginChild("flows", ImVec2(list_width, room.y - status_height), true);
   draw_flow_views();
   ImGui::EndChild();
@@ -234,6 +234,11 @@ void App::draw_side_pane() {
       if (action.edit_ticket != 0) {
         for (const PausedItem& item : parts_.paused->snapshot()) {
           if (item.ticket != action.edit_ticket) continue;
+          // The form edits a request; a paused response is answered instead (the panel's Answer).
+          if (item.point != proxy::HookPoint::kRequestHead && item.point != proxy::HookPoint::kRequestEnd) {
+            report("a paused response cannot be edited in the form yet: use Answer, or Continue");
+            continue;
+          }
           open_edit_form(item.flow);
           edit_ticket_ = item.ticket;
         }

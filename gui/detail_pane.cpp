@@ -78,7 +78,9 @@ void draw_json_node(const JsonNode& node) {
     ImGui::BulletText("%s: %s", label.c_str(), node.value_preview.c_str());
     return;
   }
-  const bool open = ImGui::TreeNodeEx(static_cast<const void*>(&node), 0, "%s %s", label.c_str(),
+  // The root starts open: a collapsed "(root) {3}" shows nothing of the body.
+  const ImGuiTreeNodeFlags flags = node.key.empty() ? ImGuiTreeNodeFlags_DefaultOpen : 0;
+  const bool open = ImGui::TreeNodeEx(static_cast<const void*>(&node), flags, "%s %s", label.c_str(),
                                       node.value_preview.c_str());
   if (!open) return;
   for (const JsonNode& child : node.children) draw_json_node(child);

@@ -21,14 +21,14 @@ struct ColumnSpec {
 constexpr ColumnSpec kColumns[] = {
     {"#", Column::kNumber, ImGuiTableColumnFlags_DefaultSort | ImGuiTableColumnFlags_WidthFixed, 50},
     {"Time", Column::kTime, ImGuiTableColumnFlags_WidthFixed, 90},
-    {"Method", Column::kMethod, ImGuiTableColumnFlags_WidthFixed, 60},
-    {"Host", Column::kHost, ImGuiTableColumnFlags_WidthFixed, 180},
+    {"Method", Column::kMethod, ImGuiTableColumnFlags_WidthFixed, 55},
+    {"Host", Column::kHost, ImGuiTableColumnFlags_WidthFixed, 130},
     {"Path", Column::kPath, ImGuiTableColumnFlags_WidthStretch, 0},
-    {"Status", Column::kStatus, ImGuiTableColumnFlags_WidthFixed, 50},
-    {"Type", Column::kType, ImGuiTableColumnFlags_WidthFixed, 70},
-    {"Req", Column::kRequestSize, ImGuiTableColumnFlags_WidthFixed, 65},
-    {"Resp", Column::kResponseSize, ImGuiTableColumnFlags_WidthFixed, 65},
-    {"Duration", Column::kDuration, ImGuiTableColumnFlags_WidthFixed, 70},
+    {"Status", Column::kStatus, ImGuiTableColumnFlags_WidthFixed, 45},
+    {"Type", Column::kType, ImGuiTableColumnFlags_WidthFixed, 50},
+    {"Req", Column::kRequestSize, ImGuiTableColumnFlags_WidthFixed, 60},
+    {"Resp", Column::kResponseSize, ImGuiTableColumnFlags_WidthFixed, 60},
+    {"Duration", Column::kDuration, ImGuiTableColumnFlags_WidthFixed, 60},
 };
 
 void format_size(char* out, std::size_t size, std::uint64_t bytes) {

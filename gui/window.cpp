@@ -29,10 +29,14 @@ bool readable(const char* path) {
   return true;
 }
 
+// Latin-1, and the few symbols the views use: … (general punctuation), ↻ and the
+// arrows, ▲▼ (geometric shapes). ImGui keeps the pointer, so it is static.
+const ImWchar kGlyphRanges[] = {0x0020, 0x00FF, 0x2000, 0x206F, 0x2190, 0x21FF, 0x25A0, 0x25FF, 0};
+
 // ImGui's own font, scaled, when DejaVu is missing (fonts-dejavu-core not installed).
 ImFont* load_font(const char* path, float pixels) {
   ImGuiIO& io = ImGui::GetIO();
-  if (readable(path)) return io.Fonts->AddFontFromFileTTF(path, pixels);
+  if (readable(path)) return io.Fonts->AddFontFromFileTTF(path, pixels, nullptr, kGlyphRanges);
   ImFontConfig config;
   config.SizePixels = pixels;
   return io.Fonts->AddFontDefault(&config);

@@ -89,9 +89,13 @@ std::string copy_as_curl(const flow::Flow& flow) {
   return out;
 }
 
-std::string python_str_literal(std::string_view s) {
-  const bool utf8 = flow::is_valid_utf8(s);
-  std::string out = "\"";
+namespace {
+
+// A Python string literal after `prefix` ("" or "b"). Non-ASCII bytes stay as they are
+// only in a str literal of valid UTF-8; anything else unprintable becomes \xHH (Latin-1,
+// which is how requests encodes a header value anyway).
+std::string python_literal(std::string_view s, const char* prefix, bool keep_non_ascii) {
+  std::string out = std::string(prefix) + "\"";
   for (char c : s) {
     const auto u = static_cast<unsigned char>(c);
     switch (c) {
@@ -101,9 +105,7 @@ std::string python_str_literal(std::string_view s) {
       case '\r': out += "\\r"; break;
       case '\t': out += "\\t"; break;
       default:
-        // Non-ASCII stays as UTF-8 text when it is; stray bytes become \xHH (Latin-1,
-        // which is how requests encodes a header value anyway).
-        if (u < 0x20 || u == 0x7f || (u >= 0x80 && !utf8)) out += hex_escape(u);
+        if (u < 0x20 || u == 0x7f || (u >= 0x80 && !keep_non_ascii)) out += hex_escape(u);
         else out += c;
     }
   }
@@ -111,24 +113,11 @@ std::string python_str_literal(std::string_view s) {
   return out;
 }
 
-std::string python_bytes_literal(std::string_view s) {
-  std::string out = "b\"";
-  for (char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    switch (c) {
-      case '\\': out += "\\\\"; break;
-      case '"': out += "\\\""; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (u < 0x20 || u >= 0x7f) out += hex_escape(u);
-        else out += c;
-    }
-  }
-  out += '"';
-  return out;
-}
+}  // namespace
+
+std::string python_str_literal(std::string_view s) { return python_literal(s, "", flow::is_valid_utf8(s)); }
+
+std::string python_bytes_literal(std::string_view s) { return python_literal(s, "b", false); }
 
 std::string copy_as_python(const flow::Flow& flow) {
   const flow::Request& request = flow.request;
