@@ -184,7 +184,9 @@ void App::draw_side_pane() {
       if (!request) {
         report(request.error().message);
       } else if (paused) {
-        parts_.paused->resume(edit_ticket_, Decision{DecisionKind::kContinueEdited, std::move(*request), {}});
+        if (!parts_.paused->resume(edit_ticket_, Decision{DecisionKind::kContinueEdited, std::move(*request), {}})) {
+          report("the paused exchange had already ended (or continued by itself); the edit was not sent");
+        }
         edit_form_.reset();
       } else if (auto sent = replay(*request); !sent) {
         report(sent.error().message);

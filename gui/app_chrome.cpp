@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "gui/app.hpp"
+#include "gui/model/copy_as.hpp"
 
 namespace flowscope::gui {
 
@@ -41,7 +42,7 @@ std::string flowscope_cli_command() {
   const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
   if (!ec) {
     for (const auto& candidate : {self.parent_path() / "flowscope", self.parent_path().parent_path() / "cli" / "flowscope"}) {
-      if (std::filesystem::is_regular_file(candidate, ec)) return "'" + candidate.string() + "'";
+      if (std::filesystem::is_regular_file(candidate, ec)) return shell_quote(candidate.string());
     }
   }
   return "flowscope";
@@ -142,7 +143,8 @@ void App::draw_first_run_panel() {
   if (ImGui::Button(install_ca_.running() ? "Installing…" : "Install CA…")) {
     // `flowscope ca install` writes the system and NSS stores; it may need root, so
     // its report (or its refusal) is shown as it is.
-    install_ca_.start(flowscope_cli_command() + " ca install");
+    // --home: the CA this window intercepts with, wherever --home or $FLOWSCOPE_HOME put it.
+    install_ca_.start(flowscope_cli_command() + " ca install --home " + shell_quote(ca.cert_pem.parent_path().string()));
   }
   ImGui::EndDisabled();
   ImGui::SameLine();

@@ -92,7 +92,8 @@ Result<void> App::write_state(const std::filesystem::path& path) {
                     {"error", row.error}});
   }
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << state.dump(2) << '\n';
+  // Paths and errors come from the wire: bytes that are not UTF-8 must not abort the dump.
+  out << state.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
   if (!out) return fail("cannot write the state to " + path.string());
   return {};
 }

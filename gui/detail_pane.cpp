@@ -135,7 +135,9 @@ void draw_image(BodyCache& cache) {
 void draw_body(const std::string& id, int side, const flow::Body& body, const http::Headers& headers,
                DetailUi& ui, const UiFonts& fonts) {
   BodyCache& cache = cache_for(side);
-  const std::string key = id + (side ? "/response" : "/request") + (ui.raw ? "/raw" : "");
+  // The sizes too: a flow selected in flight is the same id once its body has arrived.
+  const std::string key = id + (side ? "/response" : "/request") + (ui.raw ? "/raw" : "") + "/" +
+                          std::to_string(body.size) + "/" + std::to_string(body.data.size());
   if (cache.key != key) {
     reset(cache, key);
     if (ui.raw) {
@@ -463,8 +465,12 @@ void draw_diff_view(const flow::Flow& left, const flow::Flow& right, const UiFon
   // The rows depend only on the two flows; recomputing them (a JSON diff) per frame is waste.
   static std::string cached_key;
   static std::vector<DiffRow> rows;
-  const std::string key = left.id + "|" + right.id;
-  if (key != cached_key || key == "|") {
+  // With the response statuses and sizes: a flow still in flight changes under the same id.
+  const auto state = [](const flow::Flow& f) {
+    return f.id + "/" + (f.response ? std::to_string(f.response->status) + "/" + std::to_string(f.response->body.size) : "-");
+  };
+  const std::string key = state(left) + "|" + state(right);
+  if (key != cached_key || left.id.empty() || right.id.empty()) {
     rows = flow_pair_diff(left, right);
     cached_key = key;
   }

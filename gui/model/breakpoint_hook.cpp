@@ -25,6 +25,7 @@ proxy::HookAnswer BreakpointHook::on_hook(proxy::HookPoint point, flow::Flow& fl
 void BreakpointHook::on_flow(const flow::Flow& flow) {
   release(HeldKey{flow.id, Side::kRequest});
   release(HeldKey{flow.id, Side::kResponse});
+  paused_->forget(flow.id);
 }
 
 bool BreakpointHook::matches(Side side, const flow::Flow& flow) const {

@@ -62,4 +62,9 @@ void PausedList::expire(std::chrono::steady_clock::time_point now) {
   std::erase_if(entries_, [now](const Entry& e) { return e.item.deadline <= now; });
 }
 
+void PausedList::forget(std::string_view flow_id) {
+  std::lock_guard lock(mutex_);
+  std::erase_if(entries_, [flow_id](const Entry& e) { return e.item.flow.id == flow_id; });
+}
+
 }  // namespace flowscope::gui

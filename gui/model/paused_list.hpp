@@ -51,6 +51,9 @@ class PausedList {
   bool resume(std::uint64_t ticket, Decision decision);
   // Forgets the items whose deadline is at or before `now`: the engine continued them.
   void expire(std::chrono::steady_clock::time_point now);
+  // The exchange of `flow_id` ended (its client left, it was killed): drops its items,
+  // which no resume can reach any more.
+  void forget(std::string_view flow_id);
 
  private:
   struct Entry {

@@ -130,3 +130,23 @@ TEST(PausedList, ExpireDropsExactlyThosePastTheirDeadline) {
 
 }  // namespace
 }  // namespace flowscope::gui
+
+namespace flowscope::gui {
+namespace {
+
+TEST(PausedList, ForgetDropsTheItemsOfAnEndedExchangeOnly) {
+  PausedList list(std::chrono::milliseconds(1000));
+  auto handle = std::make_shared<FakePausedExchange>();
+  const std::uint64_t gone = list.add(HookPoint::kRequestEnd, flow_with_id("a"), handle);
+  const std::uint64_t kept = list.add(HookPoint::kRequestEnd, flow_with_id("b"), handle);
+  list.forget("a");
+  ASSERT_EQ(list.size(), 1u);
+  EXPECT_EQ(list.snapshot()[0].ticket, kept);
+  EXPECT_FALSE(list.resume(gone, Decision{}));  // the exchange ended: nothing to resume
+  EXPECT_EQ(handle->resumes, 0);
+  list.forget("no such flow");
+  EXPECT_EQ(list.size(), 1u);
+}
+
+}  // namespace
+}  // namespace flowscope::gui
