@@ -12,16 +12,8 @@
 
 namespace flowscope::gui {
 
-namespace {
-
-std::int64_t monotonic_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
-}  // namespace
-
-App::App(Window& window, EngineParts parts) : window_(window), parts_(std::move(parts)) {}
+App::App(Window& window, EngineParts parts)
+    : window_(window), parts_(std::move(parts)), ca_needs_trust_(ca_needs_trust(parts_)) {}
 
 App::~App() = default;
 
@@ -54,33 +46,25 @@ void App::take_loaded_flows() {
   }
 }
 
+// Body sizes in live events are totals so far: the meter gets what is new since the
+// last event of that flow, and a finished flow's entry is dropped.
+void App::count_body_bytes(const flow::Flow& flow, bool finished, std::int64_t now_ms) {
+  CountedBytes& seen = counted_bytes_[flow.id];
+  const std::uint64_t out = flow.request.body.size;
+  const std::uint64_t in = flow.response ? flow.response->body.size : 0;
+  throughput_.add(now_ms, in > seen.in ? in - seen.in : 0, out > seen.out ? out - seen.out : 0);
+  seen.in = std::max(seen.in, in);
+  seen.out = std::max(seen.out, out);
+  if (finished) counted_bytes_.erase(flow.id);
+}
+
 void App::drain_live_queue() {
-  auto& counted = counted_bytes_;
-  const std::int64_t now = monotonic_ms();
+  const std::int64_t now = steady_now_ms();
   for (LiveItem& item : parts_.live->drain()) {
     std::visit(Overloaded{
-                   [&](flow::FlowEvent& event) {
-                     const flow::Flow& f = event.flow;
-                     CountedBytes& seen = counted[f.id];
-                     const std::uint64_t out = f.request.body.size;
-                     const std::uint64_t in = f.response ? f.response->body.size : 0;
-                     throughput_.add(now, in > seen.in ? in - seen.in : 0, out > seen.out ? out - seen.out : 0);
-                     seen.in = std::max(seen.in, in);
-                     seen.out = std::max(seen.out, out);
-                   },
-                   [&](FinishedFlow& finished) {
-                     const flow::Flow& f = finished.flow;
-                     auto it = counted.find(f.id);
-                     const CountedBytes seen = it == counted.end() ? CountedBytes{} : it->second;
-                     if (it != counted.end()) counted.erase(it);
-                     const std::uint64_t out = f.request.body.size;
-                     const std::uint64_t in = f.response ? f.response->body.size : 0;
-                     throughput_.add(now, in > seen.in ? in - seen.in : 0, out > seen.out ? out - seen.out : 0);
-                   },
-                   [&](Notice& notice) {
-                     ++notices_;
-                     last_report_ = notice.line;
-                   },
+                   [&](flow::FlowEvent& event) { count_body_bytes(event.flow, false, now); },
+                   [&](FinishedFlow& finished) { count_body_bytes(finished.flow, true, now); },
+                   [&](Notice& notice) { last_report_ = notice.line; },
                },
                item);
     if (!capture_paused_ && !std::holds_alternative<Notice>(item)) flows_.apply(item);
@@ -318,9 +302,10 @@ void App::clear() {
   edit_form_.reset();
 }
 
-bool App::ca_needs_trust() const {
-  if (parts_.engine == nullptr || !parts_.engine->ca()) return false;
-  const engine::CaSummary& ca = *parts_.engine->ca();
+// Read once at start, not every frame: it compares two files on disk.
+bool App::ca_needs_trust(const EngineParts& parts) {
+  if (parts.engine == nullptr || !parts.engine->ca()) return false;
+  const engine::CaSummary& ca = *parts.engine->ca();
   return ca.created || !ca_installed_at(ca.cert_pem, kSystemCaAnchor);
 }
 

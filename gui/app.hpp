@@ -73,6 +73,7 @@ class App {
 
  private:
   void drain_live_queue();
+  void count_body_bytes(const flow::Flow& flow, bool finished, std::int64_t now_ms);
   void take_loaded_flows();
   void draw_menu_bar();
   void draw_path_popup();
@@ -84,7 +85,7 @@ class App {
   void handle_shortcuts();
   void open_edit_form(const flow::Flow& flow);
   const flow::Flow* selected_flow() const;
-  bool ca_needs_trust() const;
+  static bool ca_needs_trust(const EngineParts& parts);
 
   Window& window_;
   EngineParts parts_;
@@ -101,7 +102,6 @@ class App {
     std::uint64_t out = 0;
   };
   std::unordered_map<std::string, CountedBytes> counted_bytes_;
-  std::chrono::steady_clock::time_point started_at_ = std::chrono::steady_clock::now();
 
   // The edit form, for an edit-and-replay or for a paused exchange (ticket != 0).
   std::optional<EditForm> edit_form_;
@@ -114,6 +114,7 @@ class App {
   bool side_pane_forced_ = false;  // set_tab chose it: the tab bar selects it once
   bool show_structure_ = false;
   bool capture_paused_ = false;  // flows that arrive while paused are dropped from view
+  bool ca_needs_trust_ = false;  // the first-run panel shows until dismissed
   bool first_run_dismissed_ = false;
   bool focus_filter_ = false;
   char filter_text_[1024] = {};
@@ -125,7 +126,6 @@ class App {
   char path_text_[4096] = {};
 
   std::string last_report_;
-  std::uint64_t notices_ = 0;
   BackgroundCommand install_ca_;
 };
 

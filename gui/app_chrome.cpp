@@ -129,7 +129,7 @@ void App::draw_banners() {
 }
 
 void App::draw_first_run_panel() {
-  if (first_run_dismissed_ || !ca_needs_trust()) return;
+  if (first_run_dismissed_ || !ca_needs_trust_) return;
   const engine::CaSummary& ca = *parts_.engine->ca();
   const std::string proxy = "http://" + parts_.engine->listen_address();
   ImGui::PushStyleColor(ImGuiCol_ChildBg, ImGui::GetStyleColorVec4(ImGuiCol_FrameBg));
@@ -164,9 +164,7 @@ void App::draw_first_run_panel() {
 }
 
 void App::draw_status_bar() {
-  const Rates rates = throughput_.rates(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                            std::chrono::steady_clock::now().time_since_epoch())
-                                            .count());
+  const Rates rates = throughput_.rates(steady_now_ms());
   if (parts_.engine != nullptr) {
     ImGui::Text("proxy %s", parts_.engine->listen_address().c_str());
   } else {

@@ -84,8 +84,8 @@ std::optional<int> parse_status(const std::string& text) {
 
 BreakpointsAction draw_paused(PausedList& paused, BreakpointsUi& ui) {
   BreakpointsAction action;
+  // The App expires items every frame, before anything draws.
   const auto now = std::chrono::steady_clock::now();
-  paused.expire(now);
   const auto items = paused.snapshot();
   ImGui::Text("Paused exchanges: %zu", items.size());
   if (items.empty()) return action;

@@ -1,6 +1,13 @@
 #include "gui/model/throughput.hpp"
 
+#include <chrono>
+
 namespace flowscope::gui {
+
+std::int64_t steady_now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
 
 void Throughput::add(std::int64_t now_ms, std::uint64_t bytes_in, std::uint64_t bytes_out) {
   const std::int64_t second = now_ms / 1000;

@@ -12,6 +12,9 @@ struct Rates {
   double out_per_second = 0;  // from clients (request bodies)
 };
 
+// The clock to feed it: steady milliseconds.
+std::int64_t steady_now_ms();
+
 class Throughput {
  public:
   // `now_ms`: any monotonic clock in milliseconds, never going back.

@@ -2,26 +2,15 @@
 
 #include <gtest/gtest.h>
 #include <zlib.h>
-#include <zstd.h>
+
+#include "tests/support/compress.hpp"
 
 #include "gui/model/hex_dump.hpp"
 
 namespace flowscope::gui {
 namespace {
 
-std::string zlib_compress(std::string_view data, int window_bits) {
-  z_stream z{};
-  EXPECT_EQ(deflateInit2(&z, 6, Z_DEFLATED, window_bits, 8, Z_DEFAULT_STRATEGY), Z_OK);
-  std::string out(deflateBound(&z, static_cast<uLong>(data.size())) + 32, '\0');
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  z.avail_in = static_cast<uInt>(data.size());
-  z.next_out = reinterpret_cast<Bytef*>(out.data());
-  z.avail_out = static_cast<uInt>(out.size());
-  EXPECT_EQ(deflate(&z, Z_FINISH), Z_STREAM_END);
-  out.resize(z.total_out);
-  deflateEnd(&z);
-  return out;
-}
+using test::zlib_compress;
 
 flow::Body body_of(std::string data) {
   flow::Body body;
@@ -49,9 +38,7 @@ TEST(BodyView, DecodesGzipDeflateAndZstd) {
   EXPECT_EQ(out.bytes, kText);
   EXPECT_EQ(out.coding, "deflate");
 
-  std::string z(ZSTD_compressBound(kText.size()), '\0');
-  z.resize(ZSTD_compress(z.data(), z.size(), kText.data(), kText.size(), 3));
-  out = decode_body(body_of(z), encoded("zstd"));
+  out = decode_body(body_of(test::zstd(kText)), encoded("zstd"));
   EXPECT_EQ(out.bytes, kText);
   EXPECT_EQ(out.coding, "zstd");
 }
